@@ -1,0 +1,560 @@
+//! The errors every operation returns, in one place.
+//!
+//! [`Error`] has one variant per family: the caller's input was invalid ([`ValidationError`],
+//! with every field issue), the provider answered with an error ([`ApiError`]), a response could
+//! not be decoded ([`DecodeError`], with the JSON path), the credentials or configuration are
+//! unusable ([`CredentialsError`], [`ConfigError`]), or a webhook failed verification
+//! ([`WebhookError`]). Each has a stable machine [`code`](Error::code) and a readable message
+//! that never contains secrets or personal data.
+
+use std::fmt;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::http::HttpResponse;
+use crate::validate::Issue;
+
+/// Which provider an error or value comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Provider {
+    /// Bloc (api.blochq.io).
+    Bloc,
+    /// OffBlocks (api.offblocks.xyz).
+    OffBlocks,
+}
+
+impl fmt::Display for Provider {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Provider::Bloc => "Bloc",
+            Provider::OffBlocks => "OffBlocks",
+        })
+    }
+}
+
+/// Any error Clientele returns.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The caller's input is invalid; nothing was built.
+    #[error(transparent)]
+    Validation(#[from] ValidationError),
+    /// The provider answered with an error status (or an unsuccessful envelope).
+    #[error(transparent)]
+    Api(#[from] ApiError),
+    /// A response body could not be decoded.
+    #[error(transparent)]
+    Decode(#[from] DecodeError),
+    /// The secret key is empty or malformed.
+    #[error(transparent)]
+    Credentials(#[from] CredentialsError),
+    /// A configuration value (base URL, paging parameter name, ...) is unusable.
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    /// A webhook delivery failed verification or could not be read.
+    #[error(transparent)]
+    Webhook(#[from] WebhookError),
+}
+
+impl Error {
+    /// A stable machine code: `validation_failed`, `unauthorized`, `not_found`, `rate_limited`,
+    /// `server_error`, `decode_failed`, `invalid_credentials`, `invalid_base_url`,
+    /// `webhook_signature_mismatch`, ... (see each error type's `code`).
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::Validation(_) => "validation_failed",
+            Error::Api(e) => e.kind.code(),
+            Error::Decode(_) => "decode_failed",
+            Error::Credentials(_) => "invalid_credentials",
+            Error::Config(e) => e.code(),
+            Error::Webhook(e) => e.code(),
+        }
+    }
+
+    /// Whether sending the same request again may succeed and is safe (see [`ApiError::retryable`]).
+    pub fn is_retryable(&self) -> bool {
+        matches!(self, Error::Api(e) if e.retryable)
+    }
+
+    /// The HTTP status, for API and decoding errors.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Error::Api(e) => Some(e.status),
+            Error::Decode(e) => Some(e.status),
+            _ => None,
+        }
+    }
+
+    /// The field issues of a validation error (empty for other errors).
+    pub fn issues(&self) -> &[Issue] {
+        match self {
+            Error::Validation(e) => &e.issues,
+            _ => &[],
+        }
+    }
+}
+
+/// The caller's payload is invalid. Holds ALL issues found, not just the first.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub struct ValidationError {
+    /// Every problem found, in field order.
+    pub issues: Vec<Issue>,
+}
+
+impl ValidationError {
+    /// A validation error with a single issue.
+    pub fn single(path: &str, code: crate::validate::IssueCode) -> Self {
+        ValidationError {
+            issues: vec![Issue {
+                path: path.to_owned(),
+                code,
+                message: code.message().to_owned(),
+            }],
+        }
+    }
+}
+
+impl fmt::Display for ValidationError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let n = self.issues.len();
+        write!(f, "{n} invalid field{}: ", if n == 1 { "" } else { "s" })?;
+        for (i, issue) in self.issues.iter().enumerate() {
+            if i > 0 {
+                f.write_str("; ")?;
+            }
+            write!(f, "{issue}")?;
+        }
+        Ok(())
+    }
+}
+
+/// What kind of API error a status (or a provider's body) denotes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum ApiErrorKind {
+    /// 400: the provider rejected the request as invalid.
+    BadRequest,
+    /// 401: wrong key, or a key for the other environment.
+    Unauthorized,
+    /// 403: the key may not do this.
+    Forbidden,
+    /// 404: no such resource.
+    NotFound,
+    /// 409: conflicts with the current state.
+    Conflict,
+    /// 422: the provider understood but refused the request.
+    Unprocessable,
+    /// 429: too many requests; see `retry_after`.
+    RateLimited,
+    /// 5xx: a server-side failure.
+    ServerError,
+    /// A 2xx whose envelope says `success: false`.
+    Rejected,
+    /// Any other status.
+    Other,
+}
+
+impl ApiErrorKind {
+    /// The kind for an HTTP status.
+    pub fn from_status(status: u16) -> Self {
+        match status {
+            400 => ApiErrorKind::BadRequest,
+            401 => ApiErrorKind::Unauthorized,
+            403 => ApiErrorKind::Forbidden,
+            404 => ApiErrorKind::NotFound,
+            409 => ApiErrorKind::Conflict,
+            422 => ApiErrorKind::Unprocessable,
+            429 => ApiErrorKind::RateLimited,
+            500..=599 => ApiErrorKind::ServerError,
+            200..=299 => ApiErrorKind::Rejected,
+            _ => ApiErrorKind::Other,
+        }
+    }
+
+    /// The stable machine code, e.g. `"rate_limited"`.
+    pub const fn code(self) -> &'static str {
+        match self {
+            ApiErrorKind::BadRequest => "bad_request",
+            ApiErrorKind::Unauthorized => "unauthorized",
+            ApiErrorKind::Forbidden => "forbidden",
+            ApiErrorKind::NotFound => "not_found",
+            ApiErrorKind::Conflict => "conflict",
+            ApiErrorKind::Unprocessable => "unprocessable",
+            ApiErrorKind::RateLimited => "rate_limited",
+            ApiErrorKind::ServerError => "server_error",
+            ApiErrorKind::Rejected => "rejected",
+            ApiErrorKind::Other => "http_error",
+        }
+    }
+}
+
+/// When to retry, from a `Retry-After` header.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum RetryAfter {
+    /// Wait this many seconds.
+    Seconds(u64),
+    /// Wait until this instant.
+    At(DateTime<Utc>),
+}
+
+impl RetryAfter {
+    /// Parses a `Retry-After` value: delay-seconds or an HTTP-date (RFC 9110 §10.2.3).
+    pub fn parse(value: &str) -> Option<Self> {
+        let value = value.trim();
+        if let Ok(secs) = value.parse::<u64>() {
+            return Some(RetryAfter::Seconds(secs));
+        }
+        DateTime::parse_from_rfc2822(value)
+            .ok()
+            .map(|d| RetryAfter::At(d.with_timezone(&Utc)))
+    }
+
+    /// Seconds to wait from `now` (never negative).
+    pub fn seconds_from(&self, now: DateTime<Utc>) -> u64 {
+        match self {
+            RetryAfter::Seconds(s) => *s,
+            RetryAfter::At(at) => u64::try_from((*at - now).num_seconds()).unwrap_or(0),
+        }
+    }
+}
+
+/// The provider answered with an error.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, thiserror::Error)]
+#[serde(rename_all = "camelCase")]
+pub struct ApiError {
+    /// Which provider answered.
+    pub provider: Provider,
+    /// The HTTP status.
+    pub status: u16,
+    /// What the status means.
+    pub kind: ApiErrorKind,
+    /// The provider's own message, verbatim, when the body had one.
+    pub message: Option<String>,
+    /// A request id from the response headers, to quote to the provider's support.
+    pub request_id: Option<String>,
+    /// The `Retry-After` header, when present and valid.
+    pub retry_after: Option<RetryAfter>,
+    /// Whether sending the same request again is safe and may succeed: true for 429, and for
+    /// 5xx (except 501) on idempotent operations; never for a 5xx answer to a create, which may
+    /// have taken effect.
+    pub retryable: bool,
+}
+
+impl ApiError {
+    /// Builds an API error from a non-successful response. `idempotent` says whether the
+    /// operation that produced it may be repeated without a second effect.
+    pub fn from_response(provider: Provider, response: &HttpResponse, idempotent: bool) -> Self {
+        let message = provider_message(&response.body);
+        Self::with_message(provider, response, idempotent, message)
+    }
+
+    /// Like [`from_response`](Self::from_response) with a message already extracted.
+    pub fn with_message(
+        provider: Provider,
+        response: &HttpResponse,
+        idempotent: bool,
+        message: Option<String>,
+    ) -> Self {
+        let status = response.status;
+        let kind = ApiErrorKind::from_status(status);
+        let retryable = match kind {
+            ApiErrorKind::RateLimited => true,
+            ApiErrorKind::ServerError => idempotent && status != 501,
+            _ => false,
+        };
+        let request_id = [
+            "x-request-id",
+            "request-id",
+            "x-correlation-id",
+            "x-amzn-requestid",
+        ]
+        .iter()
+        .find_map(|h| response.header(h))
+        .map(str::to_owned);
+        ApiError {
+            provider,
+            status,
+            kind,
+            message,
+            request_id,
+            retry_after: response.header("retry-after").and_then(RetryAfter::parse),
+            retryable,
+        }
+    }
+
+    /// A hint for the developer, when the kind has a usual cause.
+    pub fn hint(&self) -> Option<&'static str> {
+        match (self.provider, self.kind) {
+            (Provider::Bloc, ApiErrorKind::Unauthorized) => Some(
+                "check the secret key: a wrong key, or a test key used against live (or a live key against test), is refused with 401",
+            ),
+            (Provider::OffBlocks, ApiErrorKind::Unauthorized) => {
+                Some("check the bearer token (it may have expired) and the request signature")
+            }
+            (_, ApiErrorKind::RateLimited) => {
+                Some("too many requests: wait as told by retry_after")
+            }
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} API error {} ({})",
+            self.provider,
+            self.status,
+            self.kind.code()
+        )?;
+        if let Some(m) = &self.message {
+            write!(f, ": {}", crate::pii::scrub_text(m))?;
+        }
+        if let Some(h) = self.hint() {
+            write!(f, " [{h}]")?;
+        }
+        if let Some(id) = &self.request_id {
+            write!(f, " (request id {id})")?;
+        }
+        Ok(())
+    }
+}
+
+/// Extracts a human message from an error body: `message`, `error`, `detail`, `title`
+/// (also inside `error: {...}` or the first of `errors: [...]`), or a short plain-text body.
+pub(crate) fn provider_message(body: &[u8]) -> Option<String> {
+    fn from_value(v: &serde_json::Value) -> Option<String> {
+        match v {
+            serde_json::Value::String(s) if !s.trim().is_empty() => Some(s.clone()),
+            serde_json::Value::Object(map) => {
+                ["message", "error", "detail", "title", "description"]
+                    .iter()
+                    .find_map(|k| map.get(*k).and_then(from_value))
+                    .or_else(|| map.get("errors").and_then(from_value))
+            }
+            serde_json::Value::Array(items) => items.first().and_then(from_value),
+            _ => None,
+        }
+    }
+    match serde_json::from_slice::<serde_json::Value>(body) {
+        Ok(v) => from_value(&v),
+        Err(_) => std::str::from_utf8(body)
+            .ok()
+            .map(str::trim)
+            .filter(|t| !t.is_empty() && t.len() <= 200 && !t.starts_with('<'))
+            .map(str::to_owned),
+    }
+}
+
+/// A response body could not be decoded into the expected shape.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[serde(rename_all = "camelCase")]
+#[error("could not decode the {provider} response (status {status}) at `{path}`: {message}")]
+pub struct DecodeError {
+    /// Which provider sent the body.
+    pub provider: Provider,
+    /// The response status.
+    pub status: u16,
+    /// JSON path of the value that failed, e.g. `data[3].created_at` (`.` for the whole body).
+    pub path: String,
+    /// What was wrong, without the offending value (it may be personal data).
+    pub message: String,
+}
+
+/// The secret key is unusable. The key itself never appears in the message.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum CredentialsError {
+    /// No key was given.
+    #[error("the secret key is empty")]
+    Empty,
+    /// A public key (`pk_...`) was given where the secret key is needed.
+    #[error(
+        "this is a public key (pk_...); server-side calls need the secret key (sk_test_... or sk_live_...)"
+    )]
+    PublicKey,
+    /// The key does not start with `sk_test_` or `sk_live_`.
+    #[error("the secret key must start with sk_test_ or sk_live_")]
+    UnknownPrefix,
+    /// The key holds whitespace or characters that cannot go in an HTTP header, or nothing after its prefix.
+    #[error(
+        "the secret key is malformed (empty after its prefix, or holds whitespace or non-printable characters)"
+    )]
+    Malformed,
+    /// A credential other than a Bloc key (token, API key, secret) is malformed.
+    #[error("the {0} is missing or malformed")]
+    Invalid(&'static str),
+}
+
+/// A configuration value is unusable.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum ConfigError {
+    /// The base URL is not an absolute `https://` URL (plain `http://` is allowed only for
+    /// localhost, for a local sandbox), or carries a query or fragment.
+    #[error("invalid base URL: {reason}")]
+    BaseUrl {
+        /// Why it was refused.
+        reason: String,
+    },
+    /// A query parameter name is empty or holds characters that need escaping.
+    #[error("invalid query parameter name for {what}")]
+    QueryParameter {
+        /// Which parameter.
+        what: String,
+    },
+    /// The provider returned the same page twice: it ignores the configured paging parameter.
+    #[error(
+        "the provider returned the same page twice, so it ignores the paging parameter `{param}`; configure the name it uses"
+    )]
+    PagingIgnored {
+        /// The parameter name that was sent.
+        param: String,
+    },
+}
+
+impl ConfigError {
+    /// The stable machine code, e.g. `"invalid_base_url"`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ConfigError::BaseUrl { .. } => "invalid_base_url",
+            ConfigError::QueryParameter { .. } => "invalid_query_parameter",
+            ConfigError::PagingIgnored { .. } => "paging_ignored",
+        }
+    }
+}
+
+/// A webhook delivery failed verification or could not be read.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum WebhookError {
+    /// The webhook secret given to the verifier is empty.
+    #[error("the webhook secret is empty")]
+    EmptySecret,
+    /// The delivery has no signature header.
+    #[error("the {header} header is missing")]
+    MissingSignature {
+        /// The header that was expected.
+        header: String,
+    },
+    /// The signature header is not in the expected format (e.g. not 64 hex digits).
+    #[error("the {header} header is malformed")]
+    MalformedSignature {
+        /// The header that was malformed.
+        header: String,
+    },
+    /// The signature does not match the body: wrong secret, or the body was altered (for
+    /// example parsed and re-serialised: verify the raw bytes as received).
+    #[error(
+        "the webhook signature does not match the body (wrong secret, or the body was modified; verify the raw bytes)"
+    )]
+    SignatureMismatch,
+    /// The body is not the expected JSON.
+    #[error("the webhook body could not be decoded at `{path}`: {message}")]
+    Body {
+        /// JSON path that failed.
+        path: String,
+        /// What was wrong, without the offending value.
+        message: String,
+    },
+}
+
+impl WebhookError {
+    /// The stable machine code, e.g. `"webhook_signature_mismatch"`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            WebhookError::EmptySecret => "webhook_secret_empty",
+            WebhookError::MissingSignature { .. } => "webhook_signature_missing",
+            WebhookError::MalformedSignature { .. } => "webhook_signature_malformed",
+            WebhookError::SignatureMismatch => "webhook_signature_mismatch",
+            WebhookError::Body { .. } => "webhook_body_invalid",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::http::Header;
+
+    fn resp(status: u16, headers: Vec<Header>, body: &str) -> HttpResponse {
+        HttpResponse::new(status, headers, body)
+    }
+
+    #[test]
+    fn retryability_depends_on_status_and_idempotency() {
+        let cases = [
+            (429, false, true),
+            (500, true, true),
+            (503, false, false),
+            (501, true, false),
+            (400, true, false),
+            (404, true, false),
+        ];
+        for (status, idempotent, want) in cases {
+            let e = ApiError::from_response(Provider::Bloc, &resp(status, vec![], ""), idempotent);
+            assert_eq!(e.retryable, want, "{status} idempotent={idempotent}");
+        }
+    }
+
+    #[test]
+    fn retry_after_seconds_and_dates() {
+        assert_eq!(RetryAfter::parse(" 30 "), Some(RetryAfter::Seconds(30)));
+        let at = RetryAfter::parse("Tue, 20 Apr 2021 02:07:55 GMT").unwrap();
+        let now = DateTime::parse_from_rfc3339("2021-04-20T02:07:50Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        assert_eq!(at.seconds_from(now), 5);
+        assert_eq!(at.seconds_from(now + chrono::Duration::seconds(60)), 0);
+        assert_eq!(RetryAfter::parse("soon"), None);
+    }
+
+    #[test]
+    fn messages_are_found_in_common_shapes() {
+        assert_eq!(
+            provider_message(br#"{"success":false,"message":"bad"}"#).as_deref(),
+            Some("bad")
+        );
+        assert_eq!(
+            provider_message(br#"{"error":{"message":"nested"}}"#).as_deref(),
+            Some("nested")
+        );
+        assert_eq!(
+            provider_message(br#"{"errors":[{"detail":"first"}]}"#).as_deref(),
+            Some("first")
+        );
+        assert_eq!(
+            provider_message(b"Bad Gateway").as_deref(),
+            Some("Bad Gateway")
+        );
+        assert_eq!(provider_message(b"<html>oops</html>"), None);
+        assert_eq!(provider_message(b""), None);
+    }
+
+    #[test]
+    fn display_scrubs_personal_data_from_provider_messages() {
+        let r = resp(
+            409,
+            vec![Header::new("X-Request-Id", "req_1")],
+            r#"{"message":"customer ada@example.com with phone 08012345678 exists"}"#,
+        );
+        let e = ApiError::from_response(Provider::Bloc, &r, false);
+        assert_eq!(
+            e.message.as_deref(),
+            Some("customer ada@example.com with phone 08012345678 exists")
+        );
+        let shown = Error::from(e).to_string();
+        assert!(
+            !shown.contains("ada@example.com") && !shown.contains("08012345678"),
+            "{shown}"
+        );
+        assert!(shown.contains("409") && shown.contains("req_1"), "{shown}");
+    }
+}

@@ -1,0 +1,61 @@
+//! # clientele-core
+//!
+//! The customer layer of a banking-as-a-service integration, written once and used from every
+//! host (the npm package, Kotlin and Swift). It models the customer types of each provider,
+//! validates create and update payloads, builds requests and parses responses and webhooks —
+//! and performs no I/O at all.
+//!
+//! ## The sans-IO contract
+//! Every operation is two pure steps. **Build**: typed input and a context (base URL,
+//! credentials, and where needed today's date) become an [`http::HttpRequest`], which the host
+//! sends with its own transport. **Parse**: the [`http::HttpResponse`] the host received becomes
+//! a typed value or a typed [`Error`]. Time, randomness and keys come in as arguments; the core
+//! never reads a clock, an RNG or the network, so it runs unchanged in wasm and on mobile.
+//!
+//! ```
+//! use clientele_core::bloc::{Bloc, CustomerCreateRequest, CustomerType};
+//! use clientele_core::http::HttpResponse;
+//!
+//! let bloc = Bloc::new("sk_test_0123456789abcdef")?;
+//! let payload = CustomerCreateRequest {
+//!     email: "ada@example.com".into(),
+//!     phone_number: "08012345678".into(),
+//!     first_name: "Ada".into(),
+//!     last_name: "Obi".into(),
+//!     customer_type: CustomerType::Personal,
+//!     bvn: "22222222222".into(),
+//! };
+//! let request = bloc.build_create_customer(&payload)?; // send it with any HTTP client
+//! # let _ = request;
+//! let response = HttpResponse::new(200, vec![], r#"{"success":true,"message":"Customer added successfully",
+//!   "data":{"id":"64105f5d7f1b4b36103f870e","customer_type":"Personal","status":"active",
+//!   "environment":"test","kyc_tier":"0","updated_at":"0001-01-01T00:00:00Z"}}"#);
+//! let customer = Bloc::parse_create_customer(&response)?;
+//! assert_eq!(customer.id, "64105f5d7f1b4b36103f870e");
+//! assert_eq!(customer.updated_at, None); // Go's zero time means "unset"
+//! # Ok::<(), clientele_core::Error>(())
+//! ```
+//!
+//! ## Modules
+//! - [`http`]: the request/response descriptions (the sans-IO boundary).
+//! - [`bloc`]: Bloc customers, KYC upgrades, paging and webhooks.
+//! - [`validate`]: field checks and the issue type every validation error carries.
+//! - [`error`]: the error types.
+
+pub mod bloc;
+mod encoding;
+pub mod error;
+pub mod http;
+mod json;
+mod open_enum;
+mod pii;
+pub mod validate;
+
+pub use error::{
+    ApiError, ApiErrorKind, ConfigError, CredentialsError, DecodeError, Error, Provider,
+    RetryAfter, ValidationError, WebhookError,
+};
+pub use validate::{Issue, IssueCode};
+
+/// The version of this crate.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -1,0 +1,242 @@
+//! Masking of personal data and secrets for `Debug`, `Display` and logs.
+//!
+//! Customers' BVN, phone number, email, date of birth and images, and every credential, are
+//! masked wherever Clientele formats a value: in `Debug`/`Display` of customers, payloads, requests
+//! and responses, and in error messages (which never include them at all).
+
+use std::fmt;
+
+/// What kind of value is being masked; each kind keeps a little of its shape so logs stay useful.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Kind {
+    /// `a***@example.com`
+    Email,
+    /// All but the last two characters replaced: `*********19`.
+    Tail2,
+    /// A date: `****-**-**`.
+    Date,
+    /// Image data or URL: `<image, N chars>`.
+    Image,
+    /// Entirely hidden: `<redacted>`.
+    Secret,
+}
+
+/// Formats `value` masked as `kind`.
+pub(crate) fn mask(kind: Kind, value: &str) -> String {
+    match kind {
+        Kind::Email => match value.rsplit_once('@') {
+            Some((local, domain)) => {
+                let first: String = local.chars().take(1).collect();
+                format!("{first}***@{domain}")
+            }
+            None => "***".to_owned(),
+        },
+        Kind::Tail2 => {
+            let n = value.chars().count();
+            let keep = if n > 4 { 2 } else { 0 };
+            let tail: String = value.chars().skip(n - keep).collect();
+            format!("{}{tail}", "*".repeat(n - keep))
+        }
+        Kind::Date => {
+            if value.is_empty() {
+                String::new()
+            } else {
+                "****-**-**".to_owned()
+            }
+        }
+        Kind::Image => format!("<image, {} chars>", value.len()),
+        Kind::Secret => "<redacted>".to_owned(),
+    }
+}
+
+/// Masks what looks like personal data in free text (a provider's error message): words with an
+/// `@` become `<email>`, and runs of 7 or more digits (phone numbers, BVNs) keep only their last 2.
+pub(crate) fn scrub_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for (i, word) in text.split(' ').enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        if word.contains('@') {
+            out.push_str("<email>");
+            continue;
+        }
+        let mut digits = String::new();
+        for c in word.chars().chain(std::iter::once(' ')) {
+            if c.is_ascii_digit() {
+                digits.push(c);
+                continue;
+            }
+            if digits.len() >= 7 {
+                out.push_str(&mask(Kind::Tail2, &digits));
+            } else {
+                out.push_str(&digits);
+            }
+            digits.clear();
+            if c != ' ' {
+                out.push(c);
+            }
+        }
+    }
+    out
+}
+
+/// A `Debug` wrapper that prints a string masked.
+pub(crate) struct Masked<'a>(pub Kind, pub &'a str);
+
+impl fmt::Debug for Masked<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:?}", mask(self.0, self.1))
+    }
+}
+
+/// A `Debug` wrapper for optional strings.
+pub(crate) struct MaskedOpt<'a>(pub Kind, pub Option<&'a str>);
+
+impl fmt::Debug for MaskedOpt<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.1 {
+            Some(v) => write!(f, "Some({:?})", Masked(self.0, v)),
+            None => f.write_str("None"),
+        }
+    }
+}
+
+/// The masking kind for a JSON key or header name, if values under it are sensitive.
+/// Matching ignores case, `_` and `-`, so `phone_number`, `phoneNumber` and `Phone-Number` agree.
+pub(crate) fn kind_for_key(key: &str) -> Option<Kind> {
+    let k: String = key
+        .chars()
+        .filter(|c| *c != '_' && *c != '-')
+        .map(|c| c.to_ascii_lowercase())
+        .collect();
+    Some(match k.as_str() {
+        "email" => Kind::Email,
+        "bvn" | "phone" | "phonenumber" | "nin" => Kind::Tail2,
+        "dob" | "dateofbirth" => Kind::Date,
+        "image" | "imageurl" | "identityurl" | "meansofidentityurl" => Kind::Image,
+        "authorization" | "apisecret" | "secret" | "secretkey" | "token" | "password"
+        | "privatekey" | "cookie" | "xapikey" => Kind::Secret,
+        _ => return None,
+    })
+}
+
+/// A header value as it may be shown: credentials are hidden, except for the scheme and the
+/// non-secret prefix of a Bloc key (`Bearer sk_test_<redacted>`), which tells which key was used.
+pub(crate) fn header_value(name: &str, value: &str) -> String {
+    match kind_for_key(name) {
+        Some(Kind::Secret) => {
+            let (scheme, rest) = value.split_once(' ').unwrap_or(("", value));
+            let prefix = ["sk_test_", "sk_live_", "pk_test_", "pk_live_"]
+                .into_iter()
+                .find(|p| rest.starts_with(p))
+                .unwrap_or("");
+            let scheme = if scheme.is_empty() {
+                String::new()
+            } else {
+                format!("{scheme} ")
+            };
+            format!("{scheme}{prefix}<redacted>")
+        }
+        Some(kind) => mask(kind, value),
+        None => value.to_owned(),
+    }
+}
+
+/// Masks every sensitive member of a JSON value in place.
+pub(crate) fn redact_json(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Object(map) => {
+            for (key, v) in map.iter_mut() {
+                match (kind_for_key(key), &*v) {
+                    (Some(kind), serde_json::Value::String(s)) => {
+                        *v = serde_json::Value::String(mask(kind, s));
+                    }
+                    (Some(_), serde_json::Value::Null) => {}
+                    (Some(kind), _) if kind != Kind::Secret => redact_json(v),
+                    (Some(_), _) => *v = serde_json::Value::String(mask(Kind::Secret, "")),
+                    (None, _) => redact_json(v),
+                }
+            }
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(redact_json),
+        _ => {}
+    }
+}
+
+/// Body bytes shown with personal data masked: JSON is printed with sensitive members masked,
+/// anything else only by its length.
+pub(crate) struct RedactedBody<'a>(pub &'a [u8]);
+
+impl fmt::Display for RedactedBody<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.0.is_empty() {
+            return f.write_str("<empty>");
+        }
+        match serde_json::from_slice::<serde_json::Value>(self.0) {
+            Ok(mut v) => {
+                redact_json(&mut v);
+                write!(f, "{v}")
+            }
+            Err(_) => write!(f, "<{} bytes, not JSON>", self.0.len()),
+        }
+    }
+}
+
+impl fmt::Debug for RedactedBody<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn masks_keep_a_little_shape() {
+        assert_eq!(mask(Kind::Email, "ada@example.com"), "a***@example.com");
+        assert_eq!(mask(Kind::Email, "no-at-sign"), "***");
+        assert_eq!(mask(Kind::Tail2, "22403240419"), "*********19");
+        assert_eq!(mask(Kind::Tail2, "123"), "***");
+        assert_eq!(mask(Kind::Date, "1992-03-30"), "****-**-**");
+        assert_eq!(
+            mask(Kind::Image, "data:image/png;base64,AAAA"),
+            "<image, 26 chars>"
+        );
+        assert_eq!(mask(Kind::Secret, "x"), "<redacted>");
+    }
+
+    #[test]
+    fn free_text_is_scrubbed() {
+        assert_eq!(
+            scrub_text("phone 08012345678, email ada@example.com: id 42 exists"),
+            "phone *********78, email <email> id 42 exists"
+        );
+    }
+
+    #[test]
+    fn header_values_hide_credentials() {
+        assert_eq!(
+            header_value("Authorization", "Bearer sk_live_0123456789"),
+            "Bearer sk_live_<redacted>"
+        );
+        assert_eq!(header_value("authorization", "token"), "<redacted>");
+        assert_eq!(
+            header_value("Content-Type", "application/json"),
+            "application/json"
+        );
+    }
+
+    #[test]
+    fn json_bodies_are_redacted_recursively() {
+        let body = br#"{"data":[{"phoneNumber":"08012345678","address":{"city":"Lagos"}}],"token":{"a":1}}"#;
+        let shown = RedactedBody(body).to_string();
+        assert_eq!(
+            shown,
+            r#"{"data":[{"address":{"city":"Lagos"},"phoneNumber":"*********78"}],"token":"<redacted>"}"#
+        );
+        assert_eq!(RedactedBody(b"\xff\xfe").to_string(), "<2 bytes, not JSON>");
+        assert_eq!(RedactedBody(b"").to_string(), "<empty>");
+    }
+}

@@ -1,0 +1,570 @@
+//! Field-level validation: every payload is checked completely and ALL problems are reported at
+//! once, each as an [`Issue`] with a field path (`address.city`), a stable machine code
+//! ([`IssueCode`]) and a human message ready to show next to a form field.
+//!
+//! Messages never repeat the value that was rejected (it may be personal data).
+//!
+//! The field checks are public so a form can validate one field as the user types:
+//!
+//! ```
+//! use clientele_core::validate::{self, IssueCode};
+//!
+//! assert_eq!(validate::nigerian_phone("+234 801 234 5678"), Ok("08012345678".to_owned()));
+//! assert_eq!(validate::email("ada@example"), Err(IssueCode::InvalidEmail));
+//! ```
+
+use std::fmt;
+
+use base64::Engine as _;
+use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+/// A stable, machine-readable reason a field was rejected. The wire form (`as_str`) never changes
+/// once released; new codes may be added.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum IssueCode {
+    /// The field is missing or blank.
+    Required,
+    /// The value is longer than allowed.
+    TooLong,
+    /// The value holds control characters (newlines, tabs, NUL, ...).
+    ControlCharacters,
+    /// The value is not in the expected format (an id, a postal code, a name of something).
+    InvalidFormat,
+    /// Not a valid email address.
+    InvalidEmail,
+    /// Not a Nigerian mobile number.
+    InvalidPhone,
+    /// A BVN must be exactly 11 digits.
+    InvalidBvn,
+    /// Not a real calendar date in `YYYY-MM-DD` form.
+    InvalidDate,
+    /// A date that lies in the future.
+    DateInFuture,
+    /// Not an accepted gender value.
+    InvalidGender,
+    /// Not an `https://` URL.
+    InvalidUrl,
+    /// A plain `http://` URL where only `https://` is accepted.
+    InsecureUrl,
+    /// Neither an `https://` URL, base64 data nor a `data:image/...;base64,` URI.
+    InvalidImage,
+    /// Image data above the size limit.
+    ImageTooLarge,
+}
+
+impl IssueCode {
+    /// The stable snake_case code, e.g. `"invalid_phone"`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            IssueCode::Required => "required",
+            IssueCode::TooLong => "too_long",
+            IssueCode::ControlCharacters => "control_characters",
+            IssueCode::InvalidFormat => "invalid_format",
+            IssueCode::InvalidEmail => "invalid_email",
+            IssueCode::InvalidPhone => "invalid_phone",
+            IssueCode::InvalidBvn => "invalid_bvn",
+            IssueCode::InvalidDate => "invalid_date",
+            IssueCode::DateInFuture => "date_in_future",
+            IssueCode::InvalidGender => "invalid_gender",
+            IssueCode::InvalidUrl => "invalid_url",
+            IssueCode::InsecureUrl => "insecure_url",
+            IssueCode::InvalidImage => "invalid_image",
+            IssueCode::ImageTooLarge => "image_too_large",
+        }
+    }
+
+    /// The default human message for this code.
+    pub const fn message(self) -> &'static str {
+        match self {
+            IssueCode::Required => "This field is required.",
+            IssueCode::TooLong => "This value is too long.",
+            IssueCode::ControlCharacters => {
+                "Remove line breaks, tabs and other control characters."
+            }
+            IssueCode::InvalidFormat => "This value is not in the expected format.",
+            IssueCode::InvalidEmail => "Enter a valid email address, like name@example.com.",
+            IssueCode::InvalidPhone => {
+                "Enter an 11-digit Nigerian mobile number, like 08012345678 or +2348012345678."
+            }
+            IssueCode::InvalidBvn => "A BVN is exactly 11 digits.",
+            IssueCode::InvalidDate => "Enter a real date as YYYY-MM-DD.",
+            IssueCode::DateInFuture => "This date cannot be in the future.",
+            IssueCode::InvalidGender => "Choose Male or Female.",
+            IssueCode::InvalidUrl => "Enter a valid https:// URL.",
+            IssueCode::InsecureUrl => "Use an https:// URL.",
+            IssueCode::InvalidImage => {
+                "Provide the image as an https:// URL, base64 data or a data:image/...;base64, URI."
+            }
+            IssueCode::ImageTooLarge => "The image is larger than 5 MiB.",
+        }
+    }
+}
+
+impl fmt::Display for IssueCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One problem with one field of a payload.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Issue {
+    /// Path of the field in the payload's wire names: `email`, `address.postal_code`, `customer_id`.
+    pub path: String,
+    /// Stable machine code.
+    pub code: IssueCode,
+    /// Human message, ready to show next to the field. Never contains the rejected value.
+    pub message: String,
+}
+
+impl fmt::Display for Issue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {} ({})", self.path, self.message, self.code)
+    }
+}
+
+/// Collects issues while a payload is checked, so all of them are reported together.
+#[derive(Debug, Default)]
+pub(crate) struct Issues(Vec<Issue>);
+
+impl Issues {
+    /// Records `code` against `path` with the code's default message.
+    pub(crate) fn add(&mut self, path: &str, code: IssueCode) {
+        self.add_with(path, code, code.message().to_owned());
+    }
+
+    /// Records `code` against `path` with a specific message.
+    pub(crate) fn add_with(&mut self, path: &str, code: IssueCode, message: String) {
+        self.0.push(Issue {
+            path: path.to_owned(),
+            code,
+            message,
+        });
+    }
+
+    /// Runs a field check; on failure records its code against `path` and returns `None`.
+    pub(crate) fn check<T>(&mut self, path: &str, result: Result<T, IssueCode>) -> Option<T> {
+        result.map_err(|code| self.add(path, code)).ok()
+    }
+
+    /// `Ok` if nothing was recorded.
+    pub(crate) fn finish(self) -> Result<(), crate::ValidationError> {
+        if self.0.is_empty() {
+            Ok(())
+        } else {
+            Err(crate::ValidationError { issues: self.0 })
+        }
+    }
+}
+
+/// Standard base64 that accepts data with or without `=` padding (both are common in uploads).
+const BASE64_LENIENT_PADDING: GeneralPurpose = GeneralPurpose::new(
+    &base64::alphabet::STANDARD,
+    GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent),
+);
+
+/// Longest accepted name (first, last, place of birth, ...), in characters.
+pub const MAX_NAME_CHARS: usize = 100;
+/// Longest accepted address line, city, state or country, in characters.
+pub const MAX_TEXT_CHARS: usize = 200;
+/// Largest accepted decoded image, in bytes (5 MiB).
+pub const MAX_IMAGE_BYTES: usize = 5 * 1024 * 1024;
+/// Longest accepted image URL, in characters.
+pub const MAX_URL_CHARS: usize = 2048;
+
+/// A required, single-line text of at most `max_chars` characters, non-empty after trimming.
+/// The value itself is sent as given: trimming is only used to decide whether it is blank.
+pub fn text(value: &str, max_chars: usize) -> Result<(), IssueCode> {
+    if value.trim().is_empty() {
+        Err(IssueCode::Required)
+    } else if value.chars().any(char::is_control) {
+        Err(IssueCode::ControlCharacters)
+    } else if value.chars().count() > max_chars {
+        Err(IssueCode::TooLong)
+    } else {
+        Ok(())
+    }
+}
+
+/// A person's or place's name: [`text`] with at most [`MAX_NAME_CHARS`] characters.
+pub fn name(value: &str) -> Result<(), IssueCode> {
+    text(value, MAX_NAME_CHARS)
+}
+
+/// An email address (`local@domain.tld`), ASCII, at most 254 characters, no quoted local parts.
+pub fn email(value: &str) -> Result<(), IssueCode> {
+    if value.is_empty() {
+        return Err(IssueCode::Required);
+    }
+    let (local, domain) = value.rsplit_once('@').ok_or(IssueCode::InvalidEmail)?;
+    let local_ok = !local.is_empty()
+        && local.len() <= 64
+        && !local.starts_with('.')
+        && !local.ends_with('.')
+        && !local.contains("..")
+        && local
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-/=?^_`{|}~.".contains(&b));
+    let labels: Vec<&str> = domain.split('.').collect();
+    let domain_ok = domain.len() <= 253
+        && labels.len() >= 2
+        && labels.iter().all(|l| {
+            !l.is_empty()
+                && l.len() <= 63
+                && !l.starts_with('-')
+                && !l.ends_with('-')
+                && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        })
+        && labels.last().is_some_and(|tld| {
+            tld.len() >= 2
+                && (tld.bytes().all(|b| b.is_ascii_alphabetic()) || tld.starts_with("xn--"))
+        });
+    if value.len() <= 254 && local_ok && domain_ok {
+        Ok(())
+    } else {
+        Err(IssueCode::InvalidEmail)
+    }
+}
+
+/// A Nigerian mobile number, returned in the 11-digit local form Bloc's API uses (`0XXXXXXXXXX`).
+///
+/// Accepted inputs: `08012345678`, `+2348012345678`, `2348012345678` and `+23408012345678` (a
+/// trunk `0` kept after the country code); spaces, `-`, `.` and parentheses between digits are
+/// ignored. The number must be a mobile number: 11 digits starting with `07`, `08` or `09`.
+pub fn nigerian_phone(value: &str) -> Result<String, IssueCode> {
+    if value.trim().is_empty() {
+        return Err(IssueCode::Required);
+    }
+    let (plus, rest) = match value.trim().strip_prefix('+') {
+        Some(rest) => (true, rest),
+        None => (false, value.trim()),
+    };
+    let mut digits = String::with_capacity(rest.len());
+    for c in rest.chars() {
+        match c {
+            '0'..='9' => digits.push(c),
+            ' ' | '-' | '.' | '(' | ')' => {}
+            _ => return Err(IssueCode::InvalidPhone),
+        }
+    }
+    let national = match digits.strip_prefix("234") {
+        Some(n) if plus || digits.len() >= 13 => n.strip_prefix('0').unwrap_or(n),
+        _ if plus => return Err(IssueCode::InvalidPhone),
+        _ => match digits.strip_prefix('0') {
+            Some(n) => n,
+            None => return Err(IssueCode::InvalidPhone),
+        },
+    };
+    let mobile = national.len() == 10 && matches!(national.as_bytes().first(), Some(b'7'..=b'9'));
+    if mobile {
+        Ok(format!("0{national}"))
+    } else {
+        Err(IssueCode::InvalidPhone)
+    }
+}
+
+/// A Bank Verification Number: exactly 11 ASCII digits.
+pub fn bvn(value: &str) -> Result<(), IssueCode> {
+    if value.is_empty() {
+        Err(IssueCode::Required)
+    } else if value.len() == 11 && value.bytes().all(|b| b.is_ascii_digit()) {
+        Ok(())
+    } else {
+        Err(IssueCode::InvalidBvn)
+    }
+}
+
+/// A real calendar date written `YYYY-MM-DD`, from 1900-01-01 up to and including `today`.
+pub fn past_date(value: &str, today: NaiveDate) -> Result<NaiveDate, IssueCode> {
+    if value.is_empty() {
+        return Err(IssueCode::Required);
+    }
+    let b = value.as_bytes();
+    let shape_ok = b.len() == 10
+        && b.iter().enumerate().all(|(i, c)| {
+            if i == 4 || i == 7 {
+                *c == b'-'
+            } else {
+                c.is_ascii_digit()
+            }
+        });
+    let date = NaiveDate::parse_from_str(value, "%Y-%m-%d")
+        .ok()
+        .filter(|_| shape_ok)
+        .ok_or(IssueCode::InvalidDate)?;
+    if date > today {
+        Err(IssueCode::DateInFuture)
+    } else if date < NaiveDate::from_ymd_opt(1900, 1, 1).unwrap_or(NaiveDate::MIN) {
+        Err(IssueCode::InvalidDate)
+    } else {
+        Ok(date)
+    }
+}
+
+/// A postal code: 3 to 10 letters, digits, spaces or hyphens.
+pub fn postal_code(value: &str) -> Result<(), IssueCode> {
+    text(value, 10)?;
+    let ok = value.trim().len() >= 3
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b' ' || b == b'-');
+    if ok {
+        Ok(())
+    } else {
+        Err(IssueCode::InvalidFormat)
+    }
+}
+
+/// An `https://` URL with a host and no whitespace, at most [`MAX_URL_CHARS`] characters.
+pub fn https_url(value: &str) -> Result<(), IssueCode> {
+    if value.is_empty() {
+        return Err(IssueCode::Required);
+    }
+    if value.len() >= 7
+        && value
+            .get(..7)
+            .is_some_and(|p| p.eq_ignore_ascii_case("http://"))
+    {
+        return Err(IssueCode::InsecureUrl);
+    }
+    let rest = value
+        .get(..8)
+        .filter(|p| p.eq_ignore_ascii_case("https://"))
+        .and_then(|_| value.get(8..))
+        .ok_or(IssueCode::InvalidUrl)?;
+    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let ok = value.len() <= MAX_URL_CHARS
+        && !host.is_empty()
+        && !host.starts_with(':')
+        && !value.chars().any(|c| c.is_whitespace() || c.is_control());
+    if ok {
+        Ok(())
+    } else {
+        Err(IssueCode::InvalidUrl)
+    }
+}
+
+/// An image given as an `https://` URL, a `data:image/<type>;base64,<data>` URI or bare base64.
+/// Base64 must decode, and decode to at most [`MAX_IMAGE_BYTES`].
+pub fn image(value: &str) -> Result<(), IssueCode> {
+    if value.trim().is_empty() {
+        return Err(IssueCode::Required);
+    }
+    let lower_prefix = value
+        .get(..8)
+        .map(str::to_ascii_lowercase)
+        .unwrap_or_default();
+    if lower_prefix.starts_with("http") {
+        return https_url(value);
+    }
+    let data = if lower_prefix.starts_with("data:") {
+        let (meta, data) = value.split_once(',').ok_or(IssueCode::InvalidImage)?;
+        let meta = meta.to_ascii_lowercase();
+        let is_image_b64 = meta.starts_with("data:image/") && meta.ends_with(";base64");
+        if !is_image_b64 {
+            return Err(IssueCode::InvalidImage);
+        }
+        data
+    } else {
+        value
+    };
+    // Reject by size before decoding, so a huge payload costs nothing.
+    if data.len() / 4 * 3 > MAX_IMAGE_BYTES + 3 {
+        return Err(IssueCode::ImageTooLarge);
+    }
+    let decoded = BASE64_LENIENT_PADDING
+        .decode(data)
+        .map_err(|_| IssueCode::InvalidImage)?;
+    if decoded.is_empty() {
+        Err(IssueCode::InvalidImage)
+    } else if decoded.len() > MAX_IMAGE_BYTES {
+        Err(IssueCode::ImageTooLarge)
+    } else {
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 21).unwrap()
+    }
+
+    #[test]
+    fn emails() {
+        for ok in [
+            "ada@example.com",
+            "a.b+tag@sub.example.ng",
+            "x_y@xn--80ak6aa92e.com",
+        ] {
+            assert_eq!(email(ok), Ok(()), "{ok}");
+        }
+        assert_eq!(email(""), Err(IssueCode::Required));
+        for bad in [
+            "ada",
+            "ada@",
+            "@example.com",
+            "ada@example",
+            "ada@@example.com",
+            "ada @example.com",
+            ".ada@example.com",
+            "a..b@example.com",
+            "ada@-example.com",
+            "ada@example.c0m",
+            "ada@example..com",
+            " ada@example.com",
+            "adé@example.com",
+        ] {
+            assert_eq!(email(bad), Err(IssueCode::InvalidEmail), "{bad}");
+        }
+    }
+
+    #[test]
+    fn phones_normalise_to_local_form() {
+        for (input, want) in [
+            ("08012345678", "08012345678"),
+            ("+2348012345678", "08012345678"),
+            ("2348012345678", "08012345678"),
+            ("+23408012345678", "08012345678"),
+            ("+234 (0) 801-234-5678", "08012345678"),
+            ("0909 876 5432", "09098765432"),
+            ("07012345678", "07012345678"),
+        ] {
+            assert_eq!(nigerian_phone(input).as_deref(), Ok(want), "{input}");
+        }
+        assert_eq!(nigerian_phone("  "), Err(IssueCode::Required));
+        for bad in [
+            "0801234567",
+            "080123456789",
+            "8012345678",
+            "+448012345678",
+            "01234567890",
+            "+2341234567890",
+            "0801234567a",
+            "+",
+            "234",
+            "++2348012345678",
+            "080\n12345678",
+        ] {
+            assert_eq!(nigerian_phone(bad), Err(IssueCode::InvalidPhone), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn bvns() {
+        assert_eq!(bvn("22403240419"), Ok(()));
+        assert_eq!(bvn(""), Err(IssueCode::Required));
+        for bad in [
+            "2240324041",
+            "224032404190",
+            "2240324041a",
+            " 2240324041",
+            "２２４０３２４０４１９",
+        ] {
+            assert_eq!(bvn(bad), Err(IssueCode::InvalidBvn), "{bad}");
+        }
+    }
+
+    #[test]
+    fn dates() {
+        assert_eq!(
+            past_date("1992-03-30", today()),
+            Ok(NaiveDate::from_ymd_opt(1992, 3, 30).unwrap())
+        );
+        assert_eq!(past_date("2026-11-21", today()).map(|_| ()), Ok(()));
+        assert_eq!(
+            past_date("2026-11-22", today()),
+            Err(IssueCode::DateInFuture)
+        );
+        assert_eq!(past_date("", today()), Err(IssueCode::Required));
+        for bad in [
+            "2023-02-29",
+            "1992-3-30",
+            "30-03-1992",
+            "1992-03-30T00:00:00Z",
+            "1899-12-31",
+            "abcd-ef-gh",
+        ] {
+            assert_eq!(
+                past_date(bad, today()),
+                Err(IssueCode::InvalidDate),
+                "{bad}"
+            );
+        }
+        assert!(past_date("2024-02-29", today()).is_ok());
+    }
+
+    #[test]
+    fn texts() {
+        assert_eq!(name("Ayo "), Ok(()));
+        assert_eq!(name(" \t "), Err(IssueCode::Required));
+        assert_eq!(name("Ay\no"), Err(IssueCode::ControlCharacters));
+        assert_eq!(name(&"a".repeat(101)), Err(IssueCode::TooLong));
+        assert_eq!(name(&"é".repeat(100)), Ok(()));
+        assert_eq!(postal_code("100001"), Ok(()));
+        assert_eq!(postal_code("1"), Err(IssueCode::InvalidFormat));
+        assert_eq!(postal_code("10000#"), Err(IssueCode::InvalidFormat));
+    }
+
+    #[test]
+    fn urls_and_images() {
+        assert_eq!(https_url("https://cdn.example.com/a.png"), Ok(()));
+        assert_eq!(https_url("HTTPS://cdn.example.com"), Ok(()));
+        assert_eq!(
+            https_url("http://cdn.example.com/a.png"),
+            Err(IssueCode::InsecureUrl)
+        );
+        assert_eq!(https_url("https://"), Err(IssueCode::InvalidUrl));
+        assert_eq!(https_url("https://a b.com"), Err(IssueCode::InvalidUrl));
+        assert_eq!(https_url("ftp://x"), Err(IssueCode::InvalidUrl));
+
+        assert_eq!(image("https://cdn.example.com/selfie.jpg"), Ok(()));
+        assert_eq!(
+            image("http://cdn.example.com/selfie.jpg"),
+            Err(IssueCode::InsecureUrl)
+        );
+        assert_eq!(image("data:image/png;base64,iVBORw0KGgo="), Ok(()));
+        assert_eq!(image("iVBORw0KGgo="), Ok(()));
+        assert_eq!(
+            image("data:image/jpeg;base64"),
+            Err(IssueCode::InvalidImage)
+        );
+        assert_eq!(
+            image("data:text/plain;base64,aGk="),
+            Err(IssueCode::InvalidImage)
+        );
+        assert_eq!(image("not base64!"), Err(IssueCode::InvalidImage));
+        assert_eq!(image("/tmp/selfie.jpg"), Err(IssueCode::InvalidImage));
+        assert_eq!(image(""), Err(IssueCode::Required));
+        let big = "A".repeat((MAX_IMAGE_BYTES / 3 + 2) * 4);
+        assert_eq!(image(&big), Err(IssueCode::ImageTooLarge));
+        let just_fits = "A".repeat(MAX_IMAGE_BYTES / 3 * 4);
+        assert_eq!(image(&just_fits), Ok(()));
+    }
+
+    #[test]
+    fn issues_collect_all() {
+        let mut issues = Issues::default();
+        issues.check("email", email("x"));
+        issues.check("bvn", bvn("1"));
+        let err = issues.finish().unwrap_err();
+        let codes: Vec<_> = err
+            .issues
+            .iter()
+            .map(|i| (i.path.as_str(), i.code))
+            .collect();
+        assert_eq!(
+            codes,
+            [
+                ("email", IssueCode::InvalidEmail),
+                ("bvn", IssueCode::InvalidBvn)
+            ]
+        );
+    }
+}
