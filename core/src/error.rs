@@ -55,6 +55,9 @@ pub enum Error {
     /// A webhook delivery failed verification or could not be read.
     #[error(transparent)]
     Webhook(#[from] WebhookError),
+    /// Signing or verifying an HTTP message signature (RFC 9421) or digest (RFC 9530) failed.
+    #[error(transparent)]
+    Signature(#[from] crate::sig::SignatureError),
 }
 
 impl Error {
@@ -69,6 +72,7 @@ impl Error {
             Error::Credentials(_) => "invalid_credentials",
             Error::Config(e) => e.code(),
             Error::Webhook(e) => e.code(),
+            Error::Signature(e) => e.code(),
         }
     }
 
@@ -152,6 +156,15 @@ pub enum ApiErrorKind {
     ServerError,
     /// A 2xx whose envelope says `success: false`.
     Rejected,
+    /// 409 on a create: the resource already exists.
+    AlreadyExists,
+    /// 409 on a status change that the current status does not allow.
+    InvalidStateTransition,
+    /// 422 (or 409): the Idempotency-Key was already used with a different payload.
+    IdempotencyMismatch,
+    /// 409: another request with the same Idempotency-Key is still being processed; retry later
+    /// with the same key and body.
+    IdempotencyInFlight,
     /// Any other status.
     Other,
 }
@@ -173,6 +186,17 @@ impl ApiErrorKind {
         }
     }
 
+    /// Whether a request that got this kind of answer may be sent again unchanged: rate limits
+    /// and in-flight idempotent requests always, server errors only when the operation is
+    /// idempotent (a GET or PUT, or any request carrying an Idempotency-Key), never 501.
+    pub const fn is_retryable(self, status: u16, idempotent: bool) -> bool {
+        match self {
+            ApiErrorKind::RateLimited | ApiErrorKind::IdempotencyInFlight => true,
+            ApiErrorKind::ServerError => idempotent && status != 501,
+            _ => false,
+        }
+    }
+
     /// The stable machine code, e.g. `"rate_limited"`.
     pub const fn code(self) -> &'static str {
         match self {
@@ -185,6 +209,10 @@ impl ApiErrorKind {
             ApiErrorKind::RateLimited => "rate_limited",
             ApiErrorKind::ServerError => "server_error",
             ApiErrorKind::Rejected => "rejected",
+            ApiErrorKind::AlreadyExists => "already_exists",
+            ApiErrorKind::InvalidStateTransition => "invalid_state_transition",
+            ApiErrorKind::IdempotencyMismatch => "idempotency_mismatch",
+            ApiErrorKind::IdempotencyInFlight => "idempotency_in_flight",
             ApiErrorKind::Other => "http_error",
         }
     }
@@ -260,11 +288,7 @@ impl ApiError {
     ) -> Self {
         let status = response.status;
         let kind = ApiErrorKind::from_status(status);
-        let retryable = match kind {
-            ApiErrorKind::RateLimited => true,
-            ApiErrorKind::ServerError => idempotent && status != 501,
-            _ => false,
-        };
+        let retryable = kind.is_retryable(status, idempotent);
         let request_id = [
             "x-request-id",
             "request-id",
@@ -283,6 +307,14 @@ impl ApiError {
             retry_after: response.header("retry-after").and_then(RetryAfter::parse),
             retryable,
         }
+    }
+
+    /// The same error classified as `kind` (for provider-specific meanings of a status, such as
+    /// OffBlocks' 409s); `retryable` is recomputed.
+    pub fn with_kind(mut self, kind: ApiErrorKind, idempotent: bool) -> Self {
+        self.kind = kind;
+        self.retryable = kind.is_retryable(self.status, idempotent);
+        self
     }
 
     /// A hint for the developer, when the kind has a usual cause.

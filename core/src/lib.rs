@@ -39,6 +39,7 @@
 //! ## Modules
 //! - [`http`]: the request/response descriptions (the sans-IO boundary).
 //! - [`bloc`]: Bloc customers, KYC upgrades, paging and webhooks.
+//! - [`sig`]: RFC 9530 Content-Digest and RFC 9421 HTTP Message Signatures (provider-neutral).
 //! - [`validate`]: field checks and the issue type every validation error carries.
 //! - [`error`]: the error types.
 
@@ -49,6 +50,7 @@ pub mod http;
 mod json;
 mod open_enum;
 mod pii;
+pub mod sig;
 pub mod validate;
 
 pub use error::{

@@ -1,0 +1,133 @@
+//! The error type shared by every operation of the [`sig`](crate::sig) module.
+
+/// Why a digest or signature operation failed.
+///
+/// Messages are meant for logs: they name headers, components and parameters but never contain
+/// key material, signature bytes or header values. [`SignatureError::code`] gives a stable
+/// machine-readable identifier for each variant.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum SignatureError {
+    /// A header needed for the operation (a covered field, `Signature`, `Signature-Input` or
+    /// `Content-Digest`) is absent from the message.
+    #[error("missing header `{name}`")]
+    MissingHeader {
+        /// The lowercase header name.
+        name: String,
+    },
+    /// A required component is not covered by the signature, or a covered component has no
+    /// value in the message (a dictionary key or query parameter that is absent).
+    #[error("missing component {name}")]
+    MissingComponent {
+        /// The component identifier.
+        name: String,
+    },
+    /// The same component identifier is listed twice.
+    #[error("component {name} is listed more than once")]
+    DuplicateComponent {
+        /// The component identifier.
+        name: String,
+    },
+    /// A component identifier is unknown, has invalid parameters, or cannot be derived for this
+    /// kind of message.
+    #[error("invalid component {name}: {reason}")]
+    InvalidComponent {
+        /// The component identifier.
+        name: String,
+        /// What is wrong with it.
+        reason: &'static str,
+    },
+    /// A structured field, label or signature parameter is malformed.
+    #[error("malformed {what}")]
+    Malformed {
+        /// What could not be parsed or serialised.
+        what: &'static str,
+    },
+    /// The request URL cannot be used to derive components.
+    #[error("invalid request URL: {reason}")]
+    InvalidUrl {
+        /// What is wrong with it.
+        reason: &'static str,
+    },
+    /// The requested signature label is not present.
+    #[error("no signature labelled `{label}`")]
+    LabelNotFound {
+        /// The label that was looked for.
+        label: String,
+    },
+    /// The message carries several signatures and no label was given to choose one.
+    #[error("several signatures present; a label must be chosen")]
+    AmbiguousLabel,
+    /// A signature parameter required by the verification policy is absent.
+    #[error("missing signature parameter `{name}`")]
+    MissingParameter {
+        /// The parameter name.
+        name: &'static str,
+    },
+    /// No verification key is known for the signature's `keyid`.
+    #[error("no key known for this signature")]
+    UnknownKey,
+    /// The algorithm named by the signature (or the caller) differs from the key's algorithm.
+    #[error("algorithm does not match the key")]
+    AlgorithmMismatch,
+    /// The algorithm is not one of the supported ones.
+    #[error("unsupported algorithm")]
+    UnsupportedAlgorithm,
+    /// The signature's `expires` time has passed.
+    #[error("signature expired")]
+    Expired,
+    /// The signature's `created` time lies in the future beyond the allowed clock skew.
+    #[error("signature created in the future")]
+    NotYetValid,
+    /// The signature is older than the allowed maximum age.
+    #[error("signature too old")]
+    TooOld,
+    /// The signature does not verify.
+    #[error("signature does not verify")]
+    BadSignature,
+    /// The key material could not be parsed or used.
+    #[error("invalid key")]
+    InvalidKey,
+    /// A raw signature has the wrong length for its algorithm.
+    #[error("signature must be {expected} bytes, got {actual}")]
+    InvalidSignatureLength {
+        /// The length the algorithm requires.
+        expected: usize,
+        /// The length received.
+        actual: usize,
+    },
+    /// A DER-encoded ECDSA signature is malformed, or DER was given for a non-ECDSA algorithm.
+    #[error("invalid signature encoding")]
+    InvalidSignatureEncoding,
+    /// The body does not match its `Content-Digest`.
+    #[error("content digest does not match the body")]
+    DigestMismatch,
+}
+
+impl SignatureError {
+    /// A stable snake_case identifier for the variant, e.g. `"bad_signature"`.
+    pub const fn code(&self) -> &'static str {
+        match self {
+            Self::MissingHeader { .. } => "missing_header",
+            Self::MissingComponent { .. } => "missing_component",
+            Self::DuplicateComponent { .. } => "duplicate_component",
+            Self::InvalidComponent { .. } => "invalid_component",
+            Self::Malformed { .. } => "malformed",
+            Self::InvalidUrl { .. } => "invalid_url",
+            Self::LabelNotFound { .. } => "label_not_found",
+            Self::AmbiguousLabel => "ambiguous_label",
+            Self::MissingParameter { .. } => "missing_parameter",
+            Self::UnknownKey => "unknown_key",
+            Self::AlgorithmMismatch => "algorithm_mismatch",
+            Self::UnsupportedAlgorithm => "unsupported_algorithm",
+            Self::Expired => "expired",
+            Self::NotYetValid => "not_yet_valid",
+            Self::TooOld => "too_old",
+            Self::BadSignature => "bad_signature",
+            Self::InvalidKey => "invalid_key",
+            Self::InvalidSignatureLength { .. } => "invalid_signature_length",
+            Self::InvalidSignatureEncoding => "invalid_signature_encoding",
+            Self::DigestMismatch => "digest_mismatch",
+        }
+    }
+}

@@ -1,0 +1,408 @@
+//! Signature algorithms (RFC 9421 §3.3) and the keys that use them.
+//!
+//! Keys are parsed from PEM (PKCS#8, SEC1, SPKI) or JWK. Their `Debug` output shows only the
+//! algorithm, and parse errors never echo the input.
+
+use std::fmt;
+use std::str::FromStr;
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use hmac::{KeyInit, Mac};
+use p384::ecdsa::signature::{Signer, Verifier};
+use p384::pkcs8::{DecodePrivateKey, DecodePublicKey, EncodePublicKey, LineEnding};
+use serde::Deserialize;
+use sha2::Sha256;
+
+use super::SignatureError;
+
+type HmacSha256 = hmac::Hmac<Sha256>;
+
+/// A signature algorithm from the RFC 9421 registry (§6.2.2). RSA is not supported.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Algorithm {
+    /// `ecdsa-p384-sha384`: ECDSA on P-384 with SHA-384, 96-byte `r || s` signatures.
+    EcdsaP384Sha384,
+    /// `ecdsa-p256-sha256`: ECDSA on P-256 with SHA-256, 64-byte `r || s` signatures.
+    EcdsaP256Sha256,
+    /// `ed25519`: EdDSA on Curve25519, 64-byte signatures.
+    Ed25519,
+    /// `hmac-sha256`: HMAC with SHA-256 and a shared secret, 32-byte signatures.
+    HmacSha256,
+}
+
+impl Algorithm {
+    const ALL: [Self; 4] = [
+        Self::EcdsaP384Sha384,
+        Self::EcdsaP256Sha256,
+        Self::Ed25519,
+        Self::HmacSha256,
+    ];
+
+    /// The registered name, e.g. `"ecdsa-p384-sha384"`, as used in the `alg` parameter.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::EcdsaP384Sha384 => "ecdsa-p384-sha384",
+            Self::EcdsaP256Sha256 => "ecdsa-p256-sha256",
+            Self::Ed25519 => "ed25519",
+            Self::HmacSha256 => "hmac-sha256",
+        }
+    }
+
+    /// The exact length of a raw signature: 96, 64, 64 or 32 bytes.
+    pub const fn signature_len(self) -> usize {
+        match self {
+            Self::EcdsaP384Sha384 => 96,
+            Self::EcdsaP256Sha256 | Self::Ed25519 => 64,
+            Self::HmacSha256 => 32,
+        }
+    }
+}
+
+impl fmt::Display for Algorithm {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for Algorithm {
+    type Err = SignatureError;
+
+    /// Parses a registered name; unknown names (including the RSA ones) are
+    /// [`UnsupportedAlgorithm`](SignatureError::UnsupportedAlgorithm).
+    fn from_str(name: &str) -> Result<Self, Self::Err> {
+        Self::ALL
+            .into_iter()
+            .find(|a| a.name() == name)
+            .ok_or(SignatureError::UnsupportedAlgorithm)
+    }
+}
+
+/// A private (or, for HMAC, shared) key that signs inside the core.
+#[derive(Clone)]
+pub struct SigningKey(Secret);
+
+#[derive(Clone)]
+enum Secret {
+    P384(p384::ecdsa::SigningKey),
+    P256(p256::ecdsa::SigningKey),
+    Ed25519(ed25519_dalek::SigningKey),
+    Hmac(HmacSha256),
+}
+
+/// A key that verifies signatures: a public key, or the shared secret for HMAC.
+#[derive(Clone)]
+pub struct VerifyingKey(Public);
+
+#[derive(Clone)]
+enum Public {
+    P384(p384::ecdsa::VerifyingKey),
+    P256(p256::ecdsa::VerifyingKey),
+    Ed25519(ed25519_dalek::VerifyingKey),
+    Hmac(HmacSha256),
+}
+
+impl SigningKey {
+    /// Parses the first private key block in `pem`: PKCS#8 `PRIVATE KEY` (P-384, P-256 or
+    /// Ed25519) or SEC1 `EC PRIVATE KEY` (P-384 or P-256). Other text around the block, such as
+    /// a `PUBLIC KEY` block, is ignored.
+    ///
+    /// # Errors
+    /// [`InvalidKey`](SignatureError::InvalidKey) if no supported key is found.
+    pub fn from_pem(pem: &str) -> Result<Self, SignatureError> {
+        let key = if let Some(block) = pem_block(pem, "PRIVATE KEY") {
+            p384::ecdsa::SigningKey::from_pkcs8_pem(block)
+                .map(Secret::P384)
+                .or_else(|_| p256::ecdsa::SigningKey::from_pkcs8_pem(block).map(Secret::P256))
+                .or_else(|_| ed25519_dalek::SigningKey::from_pkcs8_pem(block).map(Secret::Ed25519))
+                .ok()
+        } else if let Some(block) = pem_block(pem, "EC PRIVATE KEY") {
+            p384::SecretKey::from_sec1_pem(block)
+                .map(|k| Secret::P384(k.into()))
+                .or_else(|_| p256::SecretKey::from_sec1_pem(block).map(|k| Secret::P256(k.into())))
+                .ok()
+        } else {
+            None
+        };
+        key.map(Self).ok_or(SignatureError::InvalidKey)
+    }
+
+    /// Parses a private JWK: `EC` with `crv` `P-384`/`P-256` (`d`, `x`, `y`), `OKP` with `crv`
+    /// `Ed25519` (`d`, `x`), or `oct` (`k`, used for `hmac-sha256`). The public members must
+    /// match the private key.
+    ///
+    /// # Errors
+    /// [`InvalidKey`](SignatureError::InvalidKey) for malformed or inconsistent keys,
+    /// [`UnsupportedAlgorithm`](SignatureError::UnsupportedAlgorithm) for other key types.
+    pub fn from_jwk(jwk: &str) -> Result<Self, SignatureError> {
+        let jwk = Jwk::parse(jwk)?;
+        let public = Public::from_jwk(&jwk)?;
+        let key = match &public {
+            Public::Hmac(_) => return Self::hmac_sha256(&jwk.member(&jwk.k, None)?),
+            Public::P384(_) => p384::ecdsa::SigningKey::from_slice(&jwk.member(&jwk.d, Some(48))?)
+                .map(Secret::P384)
+                .map_err(|_| SignatureError::InvalidKey)?,
+            Public::P256(_) => p256::ecdsa::SigningKey::from_slice(&jwk.member(&jwk.d, Some(32))?)
+                .map(Secret::P256)
+                .map_err(|_| SignatureError::InvalidKey)?,
+            Public::Ed25519(_) => {
+                let d = jwk.member(&jwk.d, Some(32))?;
+                let d: &[u8; 32] = d
+                    .as_slice()
+                    .try_into()
+                    .map_err(|_| SignatureError::InvalidKey)?;
+                Secret::Ed25519(ed25519_dalek::SigningKey::from_bytes(d))
+            }
+        };
+        let key = Self(key);
+        if key.public_key().public_bytes() == public.public_bytes() {
+            Ok(key)
+        } else {
+            Err(SignatureError::InvalidKey)
+        }
+    }
+
+    /// An `hmac-sha256` key from the raw shared secret (decode it first if it is base64).
+    ///
+    /// # Errors
+    /// [`InvalidKey`](SignatureError::InvalidKey) if the secret is empty.
+    pub fn hmac_sha256(secret: &[u8]) -> Result<Self, SignatureError> {
+        hmac_key(secret).map(|k| Self(Secret::Hmac(k)))
+    }
+
+    /// The key's algorithm.
+    pub fn algorithm(&self) -> Algorithm {
+        match self.0 {
+            Secret::P384(_) => Algorithm::EcdsaP384Sha384,
+            Secret::P256(_) => Algorithm::EcdsaP256Sha256,
+            Secret::Ed25519(_) => Algorithm::Ed25519,
+            Secret::Hmac(_) => Algorithm::HmacSha256,
+        }
+    }
+
+    /// The matching verifying key (for HMAC, the same shared secret).
+    pub fn public_key(&self) -> VerifyingKey {
+        VerifyingKey(match &self.0 {
+            Secret::P384(k) => Public::P384(*k.verifying_key()),
+            Secret::P256(k) => Public::P256(*k.verifying_key()),
+            Secret::Ed25519(k) => Public::Ed25519(k.verifying_key()),
+            Secret::Hmac(k) => Public::Hmac(k.clone()),
+        })
+    }
+
+    /// Signs `message`, returning the raw signature (`r || s` for ECDSA, deterministic per
+    /// RFC 6979).
+    pub(crate) fn sign(&self, message: &[u8]) -> Result<Vec<u8>, SignatureError> {
+        let failed = |_| SignatureError::InvalidKey;
+        Ok(match &self.0 {
+            Secret::P384(k) => Signer::<p384::ecdsa::Signature>::try_sign(k, message)
+                .map_err(failed)?
+                .to_bytes()
+                .to_vec(),
+            Secret::P256(k) => Signer::<p256::ecdsa::Signature>::try_sign(k, message)
+                .map_err(failed)?
+                .to_bytes()
+                .to_vec(),
+            Secret::Ed25519(k) => k.try_sign(message).map_err(failed)?.to_bytes().to_vec(),
+            Secret::Hmac(k) => k
+                .clone()
+                .chain_update(message)
+                .finalize()
+                .into_bytes()
+                .to_vec(),
+        })
+    }
+}
+
+impl fmt::Debug for SigningKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "SigningKey({})", self.algorithm())
+    }
+}
+
+impl VerifyingKey {
+    /// Parses the first SPKI `PUBLIC KEY` block in `pem` (P-384, P-256 or Ed25519).
+    ///
+    /// # Errors
+    /// [`InvalidKey`](SignatureError::InvalidKey) if no supported key is found.
+    pub fn from_pem(pem: &str) -> Result<Self, SignatureError> {
+        let block = pem_block(pem, "PUBLIC KEY").ok_or(SignatureError::InvalidKey)?;
+        p384::ecdsa::VerifyingKey::from_public_key_pem(block)
+            .map(Public::P384)
+            .or_else(|_| p256::ecdsa::VerifyingKey::from_public_key_pem(block).map(Public::P256))
+            .or_else(|_| {
+                ed25519_dalek::VerifyingKey::from_public_key_pem(block).map(Public::Ed25519)
+            })
+            .map(Self)
+            .map_err(|_| SignatureError::InvalidKey)
+    }
+
+    /// Parses a public JWK (`EC` P-384/P-256 with `x`, `y`; `OKP` Ed25519 with `x`; or `oct`
+    /// with `k` for HMAC). Private members, if present, are ignored.
+    ///
+    /// # Errors
+    /// As for [`SigningKey::from_jwk`].
+    pub fn from_jwk(jwk: &str) -> Result<Self, SignatureError> {
+        Public::from_jwk(&Jwk::parse(jwk)?).map(Self)
+    }
+
+    /// An `hmac-sha256` verification key from the raw shared secret.
+    ///
+    /// # Errors
+    /// [`InvalidKey`](SignatureError::InvalidKey) if the secret is empty.
+    pub fn hmac_sha256(secret: &[u8]) -> Result<Self, SignatureError> {
+        hmac_key(secret).map(|k| Self(Public::Hmac(k)))
+    }
+
+    /// The key's algorithm.
+    pub fn algorithm(&self) -> Algorithm {
+        match self.0 {
+            Public::P384(_) => Algorithm::EcdsaP384Sha384,
+            Public::P256(_) => Algorithm::EcdsaP256Sha256,
+            Public::Ed25519(_) => Algorithm::Ed25519,
+            Public::Hmac(_) => Algorithm::HmacSha256,
+        }
+    }
+
+    /// The public key as an SPKI `PUBLIC KEY` PEM with LF line endings (what OffBlocks expects,
+    /// base64-encoded once more, on key registration).
+    ///
+    /// # Errors
+    /// [`UnsupportedAlgorithm`](SignatureError::UnsupportedAlgorithm) for HMAC keys, which have
+    /// no public form.
+    pub fn public_key_pem(&self) -> Result<String, SignatureError> {
+        match &self.0 {
+            Public::P384(k) => k.to_public_key_pem(LineEnding::LF),
+            Public::P256(k) => k.to_public_key_pem(LineEnding::LF),
+            Public::Ed25519(k) => k.to_public_key_pem(LineEnding::LF),
+            Public::Hmac(_) => return Err(SignatureError::UnsupportedAlgorithm),
+        }
+        .map_err(|_| SignatureError::InvalidKey)
+    }
+
+    /// Checks a raw signature over `message`.
+    pub(crate) fn verify(&self, message: &[u8], signature: &[u8]) -> Result<(), SignatureError> {
+        let expected = self.algorithm().signature_len();
+        if signature.len() != expected {
+            return Err(SignatureError::InvalidSignatureLength {
+                expected,
+                actual: signature.len(),
+            });
+        }
+        let valid = match &self.0 {
+            Public::P384(k) => p384::ecdsa::Signature::from_slice(signature)
+                .is_ok_and(|s| k.verify(message, &s).is_ok()),
+            Public::P256(k) => p256::ecdsa::Signature::from_slice(signature)
+                .is_ok_and(|s| k.verify(message, &s).is_ok()),
+            Public::Ed25519(k) => ed25519_dalek::Signature::from_slice(signature)
+                .is_ok_and(|s| k.verify_strict(message, &s).is_ok()),
+            Public::Hmac(k) => k
+                .clone()
+                .chain_update(message)
+                .verify_slice(signature)
+                .is_ok(),
+        };
+        valid.then_some(()).ok_or(SignatureError::BadSignature)
+    }
+
+    /// The public key bytes used to compare keys (empty for HMAC).
+    pub(crate) fn public_bytes(&self) -> Vec<u8> {
+        self.0.public_bytes()
+    }
+}
+
+impl fmt::Debug for VerifyingKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "VerifyingKey({})", self.algorithm())
+    }
+}
+
+impl Public {
+    fn from_jwk(jwk: &Jwk) -> Result<Self, SignatureError> {
+        let invalid = |_| SignatureError::InvalidKey;
+        match (jwk.kty.as_str(), jwk.crv.as_deref()) {
+            ("EC", Some("P-384")) => p384::ecdsa::VerifyingKey::from_sec1_bytes(&jwk.ec_point(48)?)
+                .map(Self::P384)
+                .map_err(invalid),
+            ("EC", Some("P-256")) => p256::ecdsa::VerifyingKey::from_sec1_bytes(&jwk.ec_point(32)?)
+                .map(Self::P256)
+                .map_err(invalid),
+            ("OKP", Some("Ed25519")) => {
+                let x = jwk.member(&jwk.x, Some(32))?;
+                let x: &[u8; 32] = x
+                    .as_slice()
+                    .try_into()
+                    .map_err(|_| SignatureError::InvalidKey)?;
+                ed25519_dalek::VerifyingKey::from_bytes(x)
+                    .map(Self::Ed25519)
+                    .map_err(invalid)
+            }
+            ("oct", _) => hmac_key(&jwk.member(&jwk.k, None)?).map(Self::Hmac),
+            _ => Err(SignatureError::UnsupportedAlgorithm),
+        }
+    }
+
+    fn public_bytes(&self) -> Vec<u8> {
+        match self {
+            Self::P384(k) => k.to_sec1_bytes().to_vec(),
+            Self::P256(k) => k.to_sec1_bytes().to_vec(),
+            Self::Ed25519(k) => k.to_bytes().to_vec(),
+            Self::Hmac(_) => Vec::new(),
+        }
+    }
+}
+
+fn hmac_key(secret: &[u8]) -> Result<HmacSha256, SignatureError> {
+    if secret.is_empty() {
+        return Err(SignatureError::InvalidKey);
+    }
+    HmacSha256::new_from_slice(secret).map_err(|_| SignatureError::InvalidKey)
+}
+
+/// The members of a JSON Web Key (RFC 7517/7518/8037) that are needed here.
+#[derive(Deserialize)]
+struct Jwk {
+    kty: String,
+    crv: Option<String>,
+    x: Option<String>,
+    y: Option<String>,
+    d: Option<String>,
+    k: Option<String>,
+}
+
+impl Jwk {
+    fn parse(json: &str) -> Result<Self, SignatureError> {
+        serde_json::from_str(json).map_err(|_| SignatureError::InvalidKey)
+    }
+
+    /// Decodes a base64url member, checking its length when the key type fixes it.
+    fn member(
+        &self,
+        value: &Option<String>,
+        len: Option<usize>,
+    ) -> Result<Vec<u8>, SignatureError> {
+        value
+            .as_deref()
+            .and_then(|v| URL_SAFE_NO_PAD.decode(v).ok())
+            .filter(|bytes| len.is_none_or(|len| bytes.len() == len))
+            .ok_or(SignatureError::InvalidKey)
+    }
+
+    /// The uncompressed SEC1 point `04 || x || y`.
+    fn ec_point(&self, len: usize) -> Result<Vec<u8>, SignatureError> {
+        let mut point = vec![4];
+        point.extend(self.member(&self.x, Some(len))?);
+        point.extend(self.member(&self.y, Some(len))?);
+        Ok(point)
+    }
+}
+
+/// The first `-----BEGIN {label}-----` ... `-----END {label}-----` block of `text`.
+fn pem_block<'a>(text: &'a str, label: &str) -> Option<&'a str> {
+    let begin = format!("-----BEGIN {label}-----");
+    let end = format!("-----END {label}-----");
+    let start = text.find(&begin)?;
+    let rest = text.get(start..)?;
+    let stop = rest.find(&end)?.checked_add(end.len())?;
+    rest.get(..stop)
+}

@@ -1,0 +1,66 @@
+//! HTTP Message Signatures (RFC 9421) and `Content-Digest` (RFC 9530), without I/O.
+//!
+//! * [`content_digest`] / [`verify_content_digest`] hash the exact body bytes.
+//! * [`sign_message`] signs with a [`SigningKey`] held by the core (ECDSA P-384/P-256 with
+//!   deterministic RFC 6979 nonces, Ed25519, HMAC-SHA256).
+//! * [`prepare_signature`] + [`finish_signature`] sign with a key the host keeps (WebCrypto,
+//!   Android Keystore, iOS Keychain, KMS): the host signs
+//!   [`PreparedSignature::signature_base`] and hands back raw or DER bytes.
+//! * [`verify_message`] checks a received signature against a key lookup and a
+//!   [`VerifyOptions`] policy (clock passed in, maximum age, required components, digest).
+//!
+//! The core has no clock and no RNG: `created`, `expires` and `nonce` come from the caller.
+//!
+//! ```
+//! use clientele_core::http::{Header, HttpRequest, Method};
+//! use clientele_core::sig::*;
+//!
+//! # fn main() -> Result<(), SignatureError> {
+//! let key = SigningKey::hmac_sha256(b"a shared secret of the integration")?;
+//! let body = br#"{"amount":100}"#.to_vec();
+//! let mut request = HttpRequest {
+//!     method: Method::Post,
+//!     url: "https://api.example.com/v1/payments?dry_run=1".into(),
+//!     headers: vec![Header::new("Content-Type", "application/json")],
+//!     body,
+//! };
+//! let digest = content_digest(&request.body, DigestAlgorithm::Sha256);
+//! request.headers.push(Header::new("Content-Digest", digest));
+//!
+//! let components = ["@method", "@target-uri", "content-type", "content-digest"].map(Component::new);
+//! let params = SignatureParams::new().with_created(1_700_000_000).with_keyid("key-1");
+//! let headers = sign_message(&request, "sig1", &components, &params, &key)?;
+//! headers.append_to(&mut request.headers);
+//! assert!(headers.signature_input.starts_with(r#"sig1=("@method" "@target-uri""#));
+//!
+//! let options = VerifyOptions { require_content_digest: true, ..VerifyOptions::new(1_700_000_030) };
+//! let verified = verify_message(&request, &key.public_key(), &options)?;
+//! assert_eq!(verified.params.keyid(), Some("key-1"));
+//! # Ok(())
+//! # }
+//! ```
+
+mod base;
+mod components;
+mod digest;
+mod error;
+mod keys;
+mod params;
+mod sign;
+mod verify;
+
+#[cfg(test)]
+mod tests;
+
+pub use components::{Component, ComponentParam, Message};
+pub use digest::{DigestAlgorithm, content_digest, verify_content_digest};
+pub use error::SignatureError;
+pub use keys::{Algorithm, SigningKey, VerifyingKey};
+pub use params::{SignatureParam, SignatureParams};
+pub use sign::{
+    PreparedSignature, SignatureEncoding, SignatureHeaders, ecdsa_der_to_raw, finish_signature,
+    prepare_signature, sign_message,
+};
+pub use verify::{
+    DEFAULT_CLOCK_SKEW, KeyResolver, VerifiedSignature, VerifyOptions, verify_message,
+};

@@ -1,0 +1,174 @@
+//! Signing: in one step with a [`SigningKey`], or in two steps with a key that stays with the
+//! host (WebCrypto, Android Keystore, iOS Keychain, a KMS).
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+
+use super::base::{serialize_inner_list, signature_base};
+use super::{Algorithm, Component, Message, SignatureError, SignatureParams, SigningKey};
+use crate::http::Header;
+
+/// Step 1 of two-step signing: the bytes to sign and the `Signature-Input` they commit to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PreparedSignature {
+    /// The signature label, e.g. `sig1`.
+    pub label: String,
+    /// The signature base (RFC 9421 §2.5): sign exactly these bytes.
+    pub signature_base: Vec<u8>,
+    /// The full `Signature-Input` header value, e.g. `sig1=("@method");created=1618884473`.
+    pub signature_input: String,
+    /// The `alg` parameter, if one was set; [`finish_signature`] insists on it.
+    pub alg: Option<Algorithm>,
+}
+
+/// The two header values that carry a signature.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SignatureHeaders {
+    /// The `Signature-Input` header value.
+    pub signature_input: String,
+    /// The `Signature` header value, e.g. `sig1=:<base64>:`.
+    pub signature: String,
+}
+
+impl SignatureHeaders {
+    /// Appends `Signature-Input` and `Signature` header lines (for a request, pass
+    /// `&mut request.headers`). Existing signatures with other labels are kept.
+    pub fn append_to(&self, headers: &mut Vec<Header>) {
+        headers.push(Header::new(
+            "Signature-Input",
+            self.signature_input.as_str(),
+        ));
+        headers.push(Header::new("Signature", self.signature.as_str()));
+    }
+}
+
+/// How the host's signature bytes are encoded.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum SignatureEncoding {
+    /// Raw bytes as RFC 9421 transmits them (`r || s` for ECDSA: WebCrypto, CryptoKit
+    /// `rawRepresentation`, KMS "P1363" output).
+    Raw,
+    /// An X9.62 DER `SEQUENCE { r INTEGER, s INTEGER }` (ECDSA only: Android Keystore, iOS
+    /// `SecKeyCreateSignature`, most KMS and OpenSSL). Converted to `r || s`.
+    Der,
+}
+
+/// Step 1 of two-step signing: builds the signature base and `Signature-Input` for `message`.
+///
+/// `label` must be a structured-field key (lowercase letters, digits, `_-.*`). Components are
+/// signed in the given order; parameters in the order they were added.
+///
+/// # Errors
+/// [`Malformed`](SignatureError::Malformed) for a bad label or parameter, and any error from
+/// deriving a component ([`MissingHeader`](SignatureError::MissingHeader),
+/// [`InvalidUrl`](SignatureError::InvalidUrl), ...).
+pub fn prepare_signature<'a>(
+    message: impl Into<Message<'a>>,
+    label: &str,
+    components: &[Component],
+    params: &SignatureParams,
+) -> Result<PreparedSignature, SignatureError> {
+    check_label(label)?;
+    let items = components
+        .iter()
+        .map(Component::to_item)
+        .collect::<Result<Vec<_>, _>>()?;
+    let inner_list = serialize_inner_list(&items, &params.to_sfv()?)?;
+    Ok(PreparedSignature {
+        label: label.to_owned(),
+        signature_base: signature_base(message.into(), components, &inner_list)?,
+        signature_input: format!("{label}={inner_list}"),
+        alg: params.alg(),
+    })
+}
+
+/// Step 2 of two-step signing: wraps the host's signature over
+/// [`PreparedSignature::signature_base`] into the header values.
+///
+/// # Errors
+/// [`AlgorithmMismatch`](SignatureError::AlgorithmMismatch) if `algorithm` differs from the
+/// prepared `alg` parameter, [`InvalidSignatureLength`](SignatureError::InvalidSignatureLength)
+/// for raw signatures of the wrong size,
+/// [`InvalidSignatureEncoding`](SignatureError::InvalidSignatureEncoding) for bad DER.
+pub fn finish_signature(
+    prepared: &PreparedSignature,
+    signature: &[u8],
+    algorithm: Algorithm,
+    encoding: SignatureEncoding,
+) -> Result<SignatureHeaders, SignatureError> {
+    check_label(&prepared.label)?;
+    if prepared.alg.is_some_and(|alg| alg != algorithm) {
+        return Err(SignatureError::AlgorithmMismatch);
+    }
+    let raw = match encoding {
+        SignatureEncoding::Der => ecdsa_der_to_raw(signature, algorithm)?,
+        SignatureEncoding::Raw if signature.len() == algorithm.signature_len() => {
+            signature.to_vec()
+        }
+        SignatureEncoding::Raw => {
+            return Err(SignatureError::InvalidSignatureLength {
+                expected: algorithm.signature_len(),
+                actual: signature.len(),
+            });
+        }
+    };
+    Ok(SignatureHeaders {
+        signature_input: prepared.signature_input.clone(),
+        signature: format!("{}=:{}:", prepared.label, STANDARD.encode(raw)),
+    })
+}
+
+/// Converts a DER ECDSA signature to fixed-width `r || s` (left-padded to 32 or 48 bytes each).
+///
+/// Strict DER: wrong tags, non-minimal lengths or integers, negative or zero values, values
+/// wider than the curve and trailing bytes are rejected.
+///
+/// # Errors
+/// [`InvalidSignatureEncoding`](SignatureError::InvalidSignatureEncoding), also when
+/// `algorithm` is not ECDSA.
+pub fn ecdsa_der_to_raw(der: &[u8], algorithm: Algorithm) -> Result<Vec<u8>, SignatureError> {
+    match algorithm {
+        Algorithm::EcdsaP384Sha384 => {
+            p384::ecdsa::Signature::from_der(der).map(|s| s.to_bytes().to_vec())
+        }
+        Algorithm::EcdsaP256Sha256 => {
+            p256::ecdsa::Signature::from_der(der).map(|s| s.to_bytes().to_vec())
+        }
+        Algorithm::Ed25519 | Algorithm::HmacSha256 => {
+            return Err(SignatureError::InvalidSignatureEncoding);
+        }
+    }
+    .map_err(|_| SignatureError::InvalidSignatureEncoding)
+}
+
+/// Signs `message` in one step with a key held by the core.
+///
+/// ECDSA signatures are deterministic (RFC 6979), so equal inputs give equal headers.
+///
+/// # Errors
+/// As for [`prepare_signature`] and [`finish_signature`] (an `alg` parameter that does not
+/// match the key is [`AlgorithmMismatch`](SignatureError::AlgorithmMismatch)).
+pub fn sign_message<'a>(
+    message: impl Into<Message<'a>>,
+    label: &str,
+    components: &[Component],
+    params: &SignatureParams,
+    key: &SigningKey,
+) -> Result<SignatureHeaders, SignatureError> {
+    let prepared = prepare_signature(message, label, components, params)?;
+    let signature = key.sign(&prepared.signature_base)?;
+    finish_signature(
+        &prepared,
+        &signature,
+        key.algorithm(),
+        SignatureEncoding::Raw,
+    )
+}
+
+fn check_label(label: &str) -> Result<(), SignatureError> {
+    sfv::KeyRef::from_str(label)
+        .map(|_| ())
+        .map_err(|_| SignatureError::Malformed {
+            what: "signature label",
+        })
+}
