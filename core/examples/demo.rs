@@ -1,5 +1,6 @@
-//! A narrated walk through a Bloc customer's lifecycle with the sans-IO core: every request is
-//! built and printed (secrets and personal data masked), and recorded responses are parsed.
+//! A narrated walk through a customer's lifecycle at Bloc and at OffBlocks with the sans-IO core:
+//! every request is built and printed (secrets and personal data masked), and recorded responses
+//! are parsed.
 //! Nothing here touches the network: a host would send each request with its own HTTP client.
 //!
 //! Run it with `cargo run --example demo`.
@@ -191,8 +192,134 @@ fn main() -> Result<(), Error> {
         Err(err) => println!("tampered body -> {}: {err}", err.code()),
         Ok(_) => println!("tampered body accepted?!"),
     }
+    offblocks_tour()?;
     println!(
         "\nDone: every request above was built without I/O; a host sends them with its own transport."
     );
+    Ok(())
+}
+
+/// OffBlocks: signed requests, the ownership challenge, status changes and webhooks.
+fn offblocks_tour() -> Result<(), Error> {
+    use base64::Engine as _;
+    use clientele_core::offblocks::eth::wallet;
+    use clientele_core::offblocks::webhook::{self, WebhookDeduplicator};
+    use clientele_core::offblocks::{
+        Challenge, OffBlocks, OffBlocksCustomerCreate, OffBlocksStatus, SigningConfig,
+    };
+    use clientele_core::sig::SigningKey;
+
+    // A synthetic P-384 request-signing key (test data) and a well-known test wallet.
+    let key = SigningKey::from_pem(include_str!(
+        "../../tests/fixtures/offblocks/test-key-p384.pem"
+    ))?;
+    let mut wallet_key = [0u8; 32];
+    let hex = "4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318";
+    for (i, byte) in wallet_key.iter_mut().enumerate() {
+        *byte = u8::from_str_radix(hex.get(2 * i..2 * i + 2).unwrap_or("00"), 16).unwrap_or(0);
+    }
+    let address = wallet::address_of(&wallet_key)
+        .map(|a| wallet::checksum_address(&a))
+        .unwrap_or_default();
+    let chain_id = format!("eip155:300:{address}");
+    let now = chrono::DateTime::from_timestamp(1_763_700_000, 0).unwrap_or_default();
+
+    step("7. OffBlocks: create a customer with a signed, idempotent request");
+    let offblocks = OffBlocks::new(
+        OffBlocks::SANDBOX_BASE_URL,
+        SigningConfig::new("test-key-ecc-p384"),
+    )?
+    .with_token("eyJhbGciOiJFUzM4NCJ9.synthetic.token")?;
+    // A fresh UUID from the host's RNG for each operation, reused unchanged on its retries.
+    let idempotency_key = "5b0d7a1e-3f43-4c8e-9a51-2f1de2d0c7a4";
+    let input = OffBlocksCustomerCreate {
+        chain_id: chain_id.clone(),
+        external_id: "customer-42".into(),
+    };
+    let pending = offblocks.build_create_customer(&input, idempotency_key, now)?;
+    println!("signature base (the exact bytes a P-384 key signs):");
+    println!("{}", String::from_utf8_lossy(pending.signature_base()));
+    let request = pending.sign(&key)?;
+    println!("\n{request}");
+
+    // The sandbox answers 201 with a Sign-In with Ethereum challenge for the customer's wallet.
+    let message = format!(
+        "api.sandbox.offblocks.xyz wants you to sign in with your Ethereum account:\n{address}\n\n\
+         OffBlocks wants to verify ownership of your wallet.\n\nURI: https://api.sandbox.offblocks.xyz\n\
+         Version: 1\nChain ID: 300\nNonce: 5ufoiEqDaFvmfo78\nIssued At: 2025-11-21T04:35:00Z"
+    );
+    let encoded = base64::engine::general_purpose::STANDARD.encode(&message);
+    let body = format!(
+        r#"{{"id":"123e4567-e89b-12d3-a456-426614174000","externalId":"customer-42","chainId":"{chain_id}","status":"initiating","createdAt":"2025-11-21T04:40:00.095Z","updatedAt":"2025-11-21T04:40:00.095Z","challenge":"{encoded}"}}"#
+    );
+    let created = OffBlocks::parse_create_customer(&HttpResponse::new(201, vec![], body))?;
+    println!("-> {created}");
+
+    step(
+        "8. The ownership challenge: checked, signed by the wallet, checked again before submitting",
+    );
+    let challenge = Challenge::open(
+        created.challenge.as_deref().unwrap_or_default(),
+        &created.chain_id,
+        now,
+    )?;
+    println!(
+        "SIWE message for {} on chain {}, nonce {}; EIP-191 digest {}",
+        challenge.fields.address,
+        challenge.fields.chain_id,
+        challenge.fields.nonce,
+        challenge.digest
+    );
+    let sign = |k: &[u8; 32]| {
+        wallet::sign_personal_message(k, challenge.message.as_bytes())
+            .map(|s| wallet::format_hex_signature(&s))
+            .unwrap_or_default()
+    };
+    if let Err(err) = challenge.accept_signature(&sign(&[0x11; 32])) {
+        println!("signed by another wallet -> {}: {err}", err.code());
+    }
+    let submission = challenge.accept_signature(&sign(&wallet_key))?;
+    let request = offblocks
+        .build_submit_challenge(
+            &created.id,
+            &submission,
+            "0b8f6f3e-2a51-4c1f-9f0e-6f1d2c3b4a59",
+            now,
+        )?
+        .sign(&key)?;
+    println!(
+        "signed by the customer's wallet -> {} {} (signed request)",
+        request.method, request.url
+    );
+
+    step("9. Deactivate, and what a refused transition looks like");
+    println!(
+        "active can deactivate: {}",
+        OffBlocksStatus::Active.can_deactivate()
+    );
+    let request = offblocks
+        .build_deactivate_customer(&created.id, "7c9e6679-7425-40de-944b-e07fc1f90ae7", now)?
+        .sign(&key)?;
+    println!("{} {}", request.method, request.url);
+    let refused = HttpResponse::new(409, vec![], r#"{"message":"Invalid state transition"}"#);
+    if let Err(err) = OffBlocks::parse_status_change(&refused) {
+        println!("409 -> {} (retryable: {})", err.code(), err.is_retryable());
+    }
+
+    step("10. OffBlocks webhooks: duplicates and out-of-order deliveries");
+    let mut seen = WebhookDeduplicator::new(1_000);
+    for (event_id, status, updated) in [
+        ("ev-1", "screening", "2025-11-21T04:41:00Z"),
+        ("ev-1", "screening", "2025-11-21T04:41:00Z"),
+        ("ev-3", "active", "2025-11-21T04:45:00Z"),
+        ("ev-2", "verifying", "2025-11-21T04:43:00Z"),
+    ] {
+        let body = format!(
+            r#"{{"webhookType":"customer.updated","eventId":"{event_id}","id":"{}","externalId":"customer-42","chainId":"{chain_id}","status":"{status}","createdAt":"2025-11-21T04:40:00Z","updatedAt":"{updated}"}}"#,
+            created.id
+        );
+        let event = webhook::parse(body.as_bytes())?;
+        println!("{event_id} {status:<10} -> {:?}", seen.observe(&event));
+    }
     Ok(())
 }

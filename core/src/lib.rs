@@ -39,6 +39,8 @@
 //! ## Modules
 //! - [`http`]: the request/response descriptions (the sans-IO boundary).
 //! - [`bloc`]: Bloc customers, KYC upgrades, paging and webhooks.
+//! - [`offblocks`]: OffBlocks customers: signed requests, idempotency, the ownership challenge,
+//!   webhooks.
 //! - [`sig`]: RFC 9530 Content-Digest and RFC 9421 HTTP Message Signatures (provider-neutral).
 //! - [`validate`]: field checks and the issue type every validation error carries.
 //! - [`error`]: the error types.
@@ -48,14 +50,15 @@ mod encoding;
 pub mod error;
 pub mod http;
 mod json;
+pub mod offblocks;
 mod open_enum;
 mod pii;
 pub mod sig;
 pub mod validate;
 
 pub use error::{
-    ApiError, ApiErrorKind, ConfigError, CredentialsError, DecodeError, Error, Provider,
-    RetryAfter, ValidationError, WebhookError,
+    ApiError, ApiErrorKind, ChallengeError, ConfigError, CredentialsError, DecodeError, Error,
+    Provider, RetryAfter, ValidationError, WebhookError,
 };
 pub use validate::{Issue, IssueCode};
 

@@ -38,6 +38,8 @@ pub enum IssueCode {
     InvalidEmail,
     /// Not a Nigerian mobile number.
     InvalidPhone,
+    /// A mixed-case Ethereum address whose EIP-55 checksum does not match (a typo).
+    InvalidChecksum,
     /// A BVN must be exactly 11 digits.
     InvalidBvn,
     /// Not a real calendar date in `YYYY-MM-DD` form.
@@ -66,6 +68,7 @@ impl IssueCode {
             IssueCode::InvalidFormat => "invalid_format",
             IssueCode::InvalidEmail => "invalid_email",
             IssueCode::InvalidPhone => "invalid_phone",
+            IssueCode::InvalidChecksum => "invalid_checksum",
             IssueCode::InvalidBvn => "invalid_bvn",
             IssueCode::InvalidDate => "invalid_date",
             IssueCode::DateInFuture => "date_in_future",
@@ -91,6 +94,9 @@ impl IssueCode {
                 "Enter an 11-digit Nigerian mobile number, like 08012345678 or +2348012345678."
             }
             IssueCode::InvalidBvn => "A BVN is exactly 11 digits.",
+            IssueCode::InvalidChecksum => {
+                "This address fails its checksum: check it for a typo, or paste it again."
+            }
             IssueCode::InvalidDate => "Enter a real date as YYYY-MM-DD.",
             IssueCode::DateInFuture => "This date cannot be in the future.",
             IssueCode::InvalidGender => "Choose Male or Female.",

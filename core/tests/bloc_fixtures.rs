@@ -7,104 +7,17 @@
 //! Runs the shared cross-language cases in `tests/fixtures/bloc/` through the Rust core. The npm,
 //! Kotlin and Swift hosts run the same files through their bindings.
 
-use std::path::PathBuf;
+mod common;
 
 use chrono::NaiveDate;
+use clientele_core::Error;
 use clientele_core::bloc::{self, Bloc, webhook};
-use clientele_core::http::{Header, HttpRequest, HttpResponse};
-use clientele_core::{Error, RetryAfter};
+use clientele_core::http::{HttpRequest, HttpResponse};
+use common::{check_error, check_request, headers, run_cases, subset};
 use serde_json::{Value, json};
 
 fn load(name: &str) -> Value {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../tests/fixtures/bloc")
-        .join(name);
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    serde_json::from_str(&text).unwrap()
-}
-
-fn headers(v: &Value) -> Vec<Header> {
-    v.as_object()
-        .map(|m| {
-            m.iter()
-                .map(|(k, v)| Header::new(k, v.as_str().unwrap()))
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-/// `expected` must be contained in `actual`: every member listed equals (null = absent).
-fn subset(expected: &Value, actual: &Value, path: &str, failures: &mut Vec<String>) {
-    match (expected, actual) {
-        (Value::Object(e), Value::Object(a)) => {
-            for (k, ev) in e {
-                subset(
-                    ev,
-                    a.get(k).unwrap_or(&Value::Null),
-                    &format!("{path}.{k}"),
-                    failures,
-                );
-            }
-        }
-        (Value::Array(e), Value::Array(a)) if e.len() == a.len() => {
-            for (i, (ev, av)) in e.iter().zip(a).enumerate() {
-                subset(ev, av, &format!("{path}[{i}]"), failures);
-            }
-        }
-        (e, a) if e == a => {}
-        (e, a) => failures.push(format!("{path}: expected {e}, got {a}")),
-    }
-}
-
-/// Checks an error against `expect.error`.
-fn check_error(err: &Error, expected: &Value, failures: &mut Vec<String>) {
-    let mut actual = json!({
-        "code": err.code(),
-        "status": err.status(),
-        "retryable": err.is_retryable(),
-        "issues": err.issues().iter().map(|i| json!({"path": i.path, "code": i.code.as_str()})).collect::<Vec<_>>(),
-    });
-    match err {
-        Error::Api(api) => {
-            actual["message"] = json!(api.message);
-            actual["requestId"] = json!(api.request_id);
-            actual["retryAfterSeconds"] = json!(api.retry_after.map(|r| match r {
-                RetryAfter::Seconds(s) => s,
-                RetryAfter::At(_) => u64::MAX,
-            }));
-        }
-        Error::Decode(d) => {
-            actual["path"] = json!(d.path);
-            // Decoding errors never echo values from the body.
-            for needle in ["08012345678", "22403240419", "@example"] {
-                if d.message.contains(needle) {
-                    failures.push(format!("decode message leaks `{needle}`: {}", d.message));
-                }
-            }
-        }
-        _ => {}
-    }
-    subset(expected, &actual, "error", failures);
-}
-
-fn run_cases(file: &str, run: impl Fn(&Value, &mut Vec<String>)) {
-    let fixture = load(file);
-    let cases = fixture["cases"].as_array().unwrap();
-    assert!(!cases.is_empty());
-    let mut all = Vec::new();
-    for case in cases {
-        let mut failures = Vec::new();
-        run(case, &mut failures);
-        for f in failures {
-            all.push(format!("[{file}] {}: {f}", case["name"].as_str().unwrap()));
-        }
-    }
-    assert!(
-        all.is_empty(),
-        "{} failure(s):\n{}",
-        all.len(),
-        all.join("\n")
-    );
+    common::load(&format!("bloc/{name}"))
 }
 
 fn parse(operation: &str, response: &HttpResponse) -> Result<Value, Error> {
@@ -125,7 +38,7 @@ fn parse(operation: &str, response: &HttpResponse) -> Result<Value, Error> {
 
 #[test]
 fn responses() {
-    run_cases("responses.json", |case, failures| {
+    run_cases("bloc/responses.json", |case, failures| {
         let r = &case["response"];
         let response = HttpResponse::new(
             r["status"].as_u64().unwrap() as u16,
@@ -178,34 +91,10 @@ fn build(case: &Value, fixture: &Value) -> Result<HttpRequest, Error> {
 #[test]
 fn requests() {
     let fixture = load("requests.json");
-    run_cases("requests.json", |case, failures| {
+    run_cases("bloc/requests.json", |case, failures| {
         match (build(case, &fixture), &case["expect"]) {
             (Ok(req), e) if e.get("request").is_some() => {
-                let want = &e["request"];
-                if req.method.as_str() != want["method"] {
-                    failures.push(format!("method {} != {}", req.method, want["method"]));
-                }
-                if req.url != want["url"] {
-                    failures.push(format!("url {} != {}", req.url, want["url"]));
-                }
-                if req.body_text() != want["body"].as_str() {
-                    failures.push(format!("body {:?} != {}", req.body_text(), want["body"]));
-                }
-                let want_headers = headers(&want["headers"]);
-                let mut got: Vec<_> = req
-                    .headers
-                    .iter()
-                    .map(|h| (h.name.to_ascii_lowercase(), h.value.clone()))
-                    .collect();
-                let mut exp: Vec<_> = want_headers
-                    .iter()
-                    .map(|h| (h.name.to_ascii_lowercase(), h.value.clone()))
-                    .collect();
-                got.sort();
-                exp.sort();
-                if got != exp {
-                    failures.push(format!("headers {got:?} != {exp:?}"));
-                }
+                check_request(&req, &e["request"], failures)
             }
             (Err(err), e) if e.get("error").is_some() => check_error(&err, &e["error"], failures),
             (Ok(req), _) => failures.push(format!("expected an error, built {req:?}")),
@@ -218,7 +107,7 @@ fn requests() {
 fn webhooks() {
     let fixture = load("webhooks.json");
     let secret = fixture["secret"].as_str().unwrap();
-    run_cases("webhooks.json", |case, failures| {
+    run_cases("bloc/webhooks.json", |case, failures| {
         let body = case["body"].as_str().unwrap().as_bytes();
         let result = webhook::verify_headers(secret, body, &headers(&case["headers"]))
             .map_err(Error::from)

@@ -6,12 +6,14 @@ use sha2::{Digest as _, Sha256, Sha512};
 
 use super::SignatureError;
 
-/// A hash algorithm for `Content-Digest` (RFC 9530 §5).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+/// A hash algorithm for `Content-Digest` (RFC 9530 §5). Serialised by its registered key.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum DigestAlgorithm {
     /// `sha-256`
+    #[serde(rename = "sha-256")]
     Sha256,
     /// `sha-512`
+    #[serde(rename = "sha-512")]
     Sha512,
 }
 

@@ -19,15 +19,20 @@ use super::SignatureError;
 type HmacSha256 = hmac::Hmac<Sha256>;
 
 /// A signature algorithm from the RFC 9421 registry (§6.2.2). RSA is not supported.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+/// Serialised by its registered name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Algorithm {
     /// `ecdsa-p384-sha384`: ECDSA on P-384 with SHA-384, 96-byte `r || s` signatures.
+    #[serde(rename = "ecdsa-p384-sha384")]
     EcdsaP384Sha384,
     /// `ecdsa-p256-sha256`: ECDSA on P-256 with SHA-256, 64-byte `r || s` signatures.
+    #[serde(rename = "ecdsa-p256-sha256")]
     EcdsaP256Sha256,
     /// `ed25519`: EdDSA on Curve25519, 64-byte signatures.
+    #[serde(rename = "ed25519")]
     Ed25519,
     /// `hmac-sha256`: HMAC with SHA-256 and a shared secret, 32-byte signatures.
+    #[serde(rename = "hmac-sha256")]
     HmacSha256,
 }
 

@@ -1,0 +1,230 @@
+//! The blockchain ownership challenge: OffBlocks returns a base64 Sign-In with Ethereum
+//! (EIP-4361) message on create; the customer's wallet signs it with `personal_sign` (EIP-191);
+//! the signature is submitted to move the customer on to screening.
+//!
+//! Clientele checks everything it can BEFORE anything is submitted: the message parses, names the
+//! customer's address and chain, has not expired (`now` passed in; OffBlocks challenges last one
+//! hour), and the signature recovers to the customer's address. A failed submission makes
+//! OffBlocks issue a new challenge, so catching mistakes locally saves a round trip.
+//!
+//! **Assumptions** (OffBlocks' documentation is cut off here): the paths default to
+//! `GET /customers/{id}/challenge` and `POST /customers/{id}/challenge/sign` (configurable with
+//! [`ChallengePaths`]), by analogy with the documented account endpoints; the body is
+//! `{"challenge": <the base64 challenge>, "signature": <base64 of the 0x-prefixed hex
+//! signature>, "signer": <the CAIP-10 account>}`.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::eth::caip::AccountId;
+use super::eth::siwe::{self, OFFBLOCKS_CHALLENGE_MAX_AGE, SiweError, SiweMessage};
+use super::eth::wallet;
+use super::{OffBlocks, SigningRequest};
+use crate::error::ChallengeError;
+use crate::http::{HttpResponse, Method};
+use crate::validate::{IssueCode, Issues};
+use crate::{ConfigError, Error};
+
+/// Where the customer challenge endpoints live; `{id}` stands for the customer id.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ChallengePaths {
+    /// Fetches a fresh challenge. Default `/customers/{id}/challenge`.
+    pub get: String,
+    /// Submits the signed challenge. Default `/customers/{id}/challenge/sign`.
+    pub sign: String,
+}
+
+impl Default for ChallengePaths {
+    fn default() -> Self {
+        ChallengePaths {
+            get: "/customers/{id}/challenge".into(),
+            sign: "/customers/{id}/challenge/sign".into(),
+        }
+    }
+}
+
+impl ChallengePaths {
+    pub(crate) fn check(&self) -> Result<(), ConfigError> {
+        for path in [&self.get, &self.sign] {
+            let ok = path.starts_with('/')
+                && path.matches("{id}").count() == 1
+                && !path.contains(['?', '#'])
+                && !path.chars().any(|c| c.is_whitespace() || c.is_control());
+            if !ok {
+                return Err(ConfigError::Path {
+                    reason: "a challenge path must start with / and hold {id} exactly once".into(),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    fn expand(template: &str, customer_id: &str) -> String {
+        template.replace("{id}", customer_id)
+    }
+}
+
+/// A decoded challenge that passed every check against the customer's account and the time.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Challenge {
+    /// The challenge exactly as OffBlocks sent it (base64).
+    pub encoded: String,
+    /// The message text the wallet must sign with `personal_sign`, byte for byte.
+    pub message: String,
+    /// The parsed Sign-In with Ethereum fields.
+    pub fields: SiweMessage,
+    /// The EIP-191 digest a wallet signs, `0x`-prefixed hex (for wallets that sign digests).
+    pub digest: String,
+    /// The customer's CAIP-10 account the challenge was checked against.
+    pub account: String,
+}
+
+/// The body of a challenge submission.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ChallengeSubmission {
+    /// The challenge as received (base64).
+    pub challenge: String,
+    /// Base64 of the wallet's `0x`-prefixed hex signature.
+    pub signature: String,
+    /// The signer's CAIP-10 account (the customer's `chainId`).
+    pub signer: String,
+}
+
+impl Challenge {
+    /// Decodes `encoded`, parses the Sign-In with Ethereum message and checks it against the
+    /// customer's CAIP-10 `chain_id` and `now`.
+    pub fn open(encoded: &str, chain_id: &str, now: DateTime<Utc>) -> Result<Self, Error> {
+        let account = AccountId::parse(chain_id).map_err(|e| ChallengeError::Account {
+            reason: e.code().into(),
+        })?;
+        let (Some(evm_chain), Some(_)) = (account.evm_chain_id(), account.evm_address()) else {
+            return Err(ChallengeError::UnsupportedChain.into());
+        };
+        let (message, fields) = siwe::decode_challenge(encoded).map_err(challenge_error)?;
+        fields
+            .check(
+                account.address(),
+                evm_chain,
+                now,
+                OFFBLOCKS_CHALLENGE_MAX_AGE,
+            )
+            .map_err(challenge_error)?;
+        let digest = format!(
+            "0x{}",
+            crate::encoding::hex_lower(&wallet::eip191_digest(message.as_bytes()))
+        );
+        Ok(Challenge {
+            encoded: encoded.to_owned(),
+            message,
+            fields,
+            digest,
+            account: chain_id.to_owned(),
+        })
+    }
+
+    /// Checks the wallet's `personal_sign` signature (65 bytes as hex, with or without `0x`):
+    /// it must recover to the customer's address. Returns what to submit.
+    pub fn accept_signature(&self, signature_hex: &str) -> Result<ChallengeSubmission, Error> {
+        let signature = wallet::parse_hex_signature(signature_hex)
+            .map_err(|_| ChallengeError::InvalidSignature)?;
+        let signer = wallet::recover_signer(self.message.as_bytes(), &signature)
+            .map_err(|_| ChallengeError::InvalidSignature)?;
+        let expected = wallet::parse_address(&self.fields.address)
+            .map_err(|_| ChallengeError::InvalidSignature)?;
+        if signer != expected {
+            return Err(ChallengeError::WrongSigner.into());
+        }
+        use base64::Engine as _;
+        let hex = wallet::format_hex_signature(&signature);
+        Ok(ChallengeSubmission {
+            challenge: self.encoded.clone(),
+            signature: base64::engine::general_purpose::STANDARD.encode(hex.as_bytes()),
+            signer: self.account.clone(),
+        })
+    }
+}
+
+fn challenge_error(e: SiweError) -> Error {
+    match e {
+        SiweError::AddressMismatch => ChallengeError::AddressMismatch,
+        SiweError::ChainIdMismatch => ChallengeError::ChainMismatch,
+        SiweError::Expired | SiweError::TooOld => ChallengeError::Expired,
+        SiweError::NotYetValid => ChallengeError::NotYetValid,
+        other => ChallengeError::Malformed {
+            reason: other.to_string(),
+        },
+    }
+    .into()
+}
+
+impl OffBlocks {
+    /// `GET` the customer's current challenge (a new one is issued after an hour or a failed
+    /// submission). Path: [`ChallengePaths::get`].
+    pub fn build_get_challenge(
+        &self,
+        customer_id: &str,
+        now: DateTime<Utc>,
+    ) -> Result<SigningRequest, Error> {
+        super::check_customer_id(customer_id, None)?;
+        let path = ChallengePaths::expand(&self.challenge_paths.get, customer_id);
+        self.signed(Method::Get, &path, Vec::new(), None, now)
+    }
+
+    /// Parses a challenge answer: `{"challenge": "..."}`, a customer holding `challenge`, or a
+    /// bare JSON string. Returns the base64 challenge for [`Challenge::open`].
+    pub fn parse_challenge(response: &HttpResponse) -> Result<String, Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            Bare(String),
+            Object { challenge: String },
+        }
+        let raw: Raw = super::decode(response, super::Op::Read)?;
+        Ok(match raw {
+            Raw::Bare(s) | Raw::Object { challenge: s } => s,
+        })
+    }
+
+    /// `POST` the signed challenge (from [`Challenge::accept_signature`]). Path:
+    /// [`ChallengePaths::sign`].
+    pub fn build_submit_challenge(
+        &self,
+        customer_id: &str,
+        submission: &ChallengeSubmission,
+        idempotency_key: &str,
+        now: DateTime<Utc>,
+    ) -> Result<SigningRequest, Error> {
+        let mut issues = Issues::default();
+        issues.check("customerId", super::uuid(customer_id));
+        if submission.challenge.is_empty() {
+            issues.add("challenge", IssueCode::Required);
+        }
+        if submission.signature.is_empty() {
+            issues.add("signature", IssueCode::Required);
+        }
+        issues.check("signer", super::eth::check_account_id(&submission.signer));
+        issues.check("idempotencyKey", super::uuid(idempotency_key));
+        issues.finish()?;
+        let body = super::json_body(&serde_json::json!({
+            "challenge": submission.challenge,
+            "signature": submission.signature,
+            "signer": submission.signer,
+        }));
+        let path = ChallengePaths::expand(&self.challenge_paths.sign, customer_id);
+        self.signed(Method::Post, &path, body, Some(idempotency_key), now)
+    }
+
+    /// Parses the submission's answer: the customer when the body holds one.
+    pub fn parse_submit_challenge(
+        response: &HttpResponse,
+    ) -> Result<Option<super::OffBlocksCustomer>, Error> {
+        super::check_status(response, super::Op::Other)?;
+        if response.body.iter().all(u8::is_ascii_whitespace) {
+            return Ok(None);
+        }
+        super::decode(response, super::Op::Other).map(Some)
+    }
+}

@@ -1,0 +1,153 @@
+//! Helpers shared by the fixture suites: loading cases, subset comparison, and turning requests
+//! and errors into the shapes the fixtures describe.
+#![allow(
+    dead_code,
+    clippy::unwrap_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use std::path::PathBuf;
+
+use clientele_core::http::{Header, HttpRequest, HttpResponse};
+use clientele_core::{Error, RetryAfter};
+use serde_json::{Value, json};
+
+/// Loads `tests/fixtures/<path>`.
+pub fn load(path: &str) -> Value {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../tests/fixtures")
+        .join(path);
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    serde_json::from_str(&text).unwrap()
+}
+
+/// Reads a fixture file as text.
+pub fn text(path: &str) -> String {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../tests/fixtures")
+        .join(path);
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// A `{"Name": "value"}` object as headers.
+pub fn headers(v: &Value) -> Vec<Header> {
+    v.as_object()
+        .map(|m| {
+            m.iter()
+                .map(|(k, v)| Header::new(k, v.as_str().unwrap()))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// A fixture response (`status`, `headers`, exact `body` text).
+pub fn response(r: &Value) -> HttpResponse {
+    HttpResponse::new(
+        u16::try_from(r["status"].as_u64().unwrap()).unwrap(),
+        headers(&r["headers"]),
+        r["body"].as_str().unwrap(),
+    )
+}
+
+/// `expected` must be contained in `actual`: every member listed equals (null = absent).
+pub fn subset(expected: &Value, actual: &Value, path: &str, failures: &mut Vec<String>) {
+    match (expected, actual) {
+        (Value::Object(e), Value::Object(a)) => {
+            for (k, ev) in e {
+                subset(
+                    ev,
+                    a.get(k).unwrap_or(&Value::Null),
+                    &format!("{path}.{k}"),
+                    failures,
+                );
+            }
+        }
+        (Value::Array(e), Value::Array(a)) if e.len() == a.len() => {
+            for (i, (ev, av)) in e.iter().zip(a).enumerate() {
+                subset(ev, av, &format!("{path}[{i}]"), failures);
+            }
+        }
+        (e, a) if e == a => {}
+        (e, a) => failures.push(format!("{path}: expected {e}, got {a}")),
+    }
+}
+
+/// Checks an error against `expect.error` (code, status, retryable, issues, message, requestId,
+/// retryAfterSeconds, path).
+pub fn check_error(err: &Error, expected: &Value, failures: &mut Vec<String>) {
+    let mut actual = json!({
+        "code": err.code(),
+        "status": err.status(),
+        "retryable": err.is_retryable(),
+        "issues": err.issues().iter().map(|i| json!({"path": i.path, "code": i.code.as_str()})).collect::<Vec<_>>(),
+    });
+    match err {
+        Error::Api(api) => {
+            actual["message"] = json!(api.message);
+            actual["requestId"] = json!(api.request_id);
+            actual["retryAfterSeconds"] = json!(api.retry_after.map(|r| match r {
+                RetryAfter::Seconds(s) => s,
+                RetryAfter::At(_) => u64::MAX,
+            }));
+        }
+        Error::Decode(d) => {
+            actual["path"] = json!(d.path);
+            // Decoding errors never echo values from the body.
+            for needle in ["08012345678", "22403240419", "@example", "yesterday"] {
+                if d.message.contains(needle) {
+                    failures.push(format!("decode message leaks `{needle}`: {}", d.message));
+                }
+            }
+        }
+        _ => {}
+    }
+    subset(expected, &actual, "error", failures);
+}
+
+/// Compares a built request with `expect.request` (method, url, exact body text, headers by
+/// name ignoring case and order).
+pub fn check_request(req: &HttpRequest, want: &Value, failures: &mut Vec<String>) {
+    if req.method.as_str() != want["method"] {
+        failures.push(format!("method {} != {}", req.method, want["method"]));
+    }
+    if req.url != want["url"] {
+        failures.push(format!("url {} != {}", req.url, want["url"]));
+    }
+    if req.body_text() != want["body"].as_str() {
+        failures.push(format!("body {:?} != {}", req.body_text(), want["body"]));
+    }
+    let norm = |hs: &[Header]| {
+        let mut v: Vec<_> = hs
+            .iter()
+            .map(|h| (h.name.to_ascii_lowercase(), h.value.clone()))
+            .collect();
+        v.sort();
+        v
+    };
+    let (got, exp) = (norm(&req.headers), norm(&headers(&want["headers"])));
+    if got != exp {
+        failures.push(format!("headers {got:?} != {exp:?}"));
+    }
+}
+
+/// Runs every case of a fixture file, collecting all failures before asserting.
+pub fn run_cases(file: &str, run: impl Fn(&Value, &mut Vec<String>)) {
+    let fixture = load(file);
+    let cases = fixture["cases"].as_array().unwrap();
+    assert!(!cases.is_empty());
+    let mut all = Vec::new();
+    for case in cases {
+        let mut failures = Vec::new();
+        run(case, &mut failures);
+        for f in failures {
+            all.push(format!("[{file}] {}: {f}", case["name"].as_str().unwrap()));
+        }
+    }
+    assert!(
+        all.is_empty(),
+        "{} failure(s):\n{}",
+        all.len(),
+        all.join("\n")
+    );
+}
