@@ -11,16 +11,24 @@ pub(crate) fn hex_lower(bytes: &[u8]) -> String {
     out
 }
 
+/// The value of one hex digit (either case).
+pub(crate) const fn hex_digit(c: u8) -> Option<u8> {
+    match c {
+        b'0'..=b'9' => Some(c - b'0'),
+        b'a'..=b'f' => Some(c - b'a' + 10),
+        b'A'..=b'F' => Some(c - b'A' + 10),
+        _ => None,
+    }
+}
+
+/// Decodes hex into exactly `N` bytes; `None` unless `text` is `2 * N` hex digits.
+pub(crate) fn hex_array<const N: usize>(text: &str) -> Option<[u8; N]> {
+    hex_decode(text).and_then(|v| <[u8; N]>::try_from(v).ok())
+}
+
 /// Decodes hex (either case, no prefix); `None` if the length is odd or a character is not hex.
 pub(crate) fn hex_decode(text: &str) -> Option<Vec<u8>> {
-    fn nibble(c: u8) -> Option<u8> {
-        match c {
-            b'0'..=b'9' => Some(c - b'0'),
-            b'a'..=b'f' => Some(c - b'a' + 10),
-            b'A'..=b'F' => Some(c - b'A' + 10),
-            _ => None,
-        }
-    }
+    let nibble = hex_digit;
     let bytes = text.as_bytes();
     if bytes.len() % 2 != 0 {
         return None;

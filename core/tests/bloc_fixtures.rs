@@ -38,23 +38,7 @@ fn parse(operation: &str, response: &HttpResponse) -> Result<Value, Error> {
 
 #[test]
 fn responses() {
-    run_cases("bloc/responses.json", |case, failures| {
-        let r = &case["response"];
-        let response = HttpResponse::new(
-            r["status"].as_u64().unwrap() as u16,
-            headers(&r["headers"]),
-            r["body"].as_str().unwrap(),
-        );
-        match (
-            parse(case["operation"].as_str().unwrap(), &response),
-            &case["expect"],
-        ) {
-            (Ok(v), e) if e.get("value").is_some() => subset(&e["value"], &v, "value", failures),
-            (Err(err), e) if e.get("error").is_some() => check_error(&err, &e["error"], failures),
-            (Ok(v), _) => failures.push(format!("expected an error, parsed {v}")),
-            (Err(err), _) => failures.push(format!("expected a value, got {err}")),
-        }
-    });
+    common::run_response_cases("bloc/responses.json", parse);
 }
 
 fn build(case: &Value, fixture: &Value) -> Result<HttpRequest, Error> {

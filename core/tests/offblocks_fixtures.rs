@@ -224,18 +224,7 @@ fn parse(operation: &str, response: &clientele_core::http::HttpResponse) -> Resu
 
 #[test]
 fn responses() {
-    run_cases("offblocks/responses.json", |case, failures| {
-        let response = common::response(&case["response"]);
-        match (
-            parse(case["operation"].as_str().unwrap(), &response),
-            &case["expect"],
-        ) {
-            (Ok(v), e) if e.get("value").is_some() => subset(&e["value"], &v, "value", failures),
-            (Err(err), e) if e.get("error").is_some() => check_error(&err, &e["error"], failures),
-            (Ok(v), _) => failures.push(format!("expected an error, parsed {v}")),
-            (Err(err), _) => failures.push(format!("expected a value, got {err}")),
-        }
-    });
+    common::run_response_cases("offblocks/responses.json", parse);
 }
 
 #[test]

@@ -349,9 +349,12 @@ impl OffBlocks {
         idempotency_key: &str,
         now: DateTime<Utc>,
     ) -> Result<SigningRequest, Error> {
-        check_customer_id(customer_id, Some(idempotency_key))?;
-        let path = format!("/customers/{customer_id}/deactivate");
-        self.signed(Method::Patch, &path, Vec::new(), Some(idempotency_key), now)
+        self.patch_customer(
+            "/customers/{id}/deactivate",
+            customer_id,
+            idempotency_key,
+            now,
+        )
     }
 
     /// `PATCH /customers/{id}/activate` (allowed from `inactive`, see
@@ -362,9 +365,12 @@ impl OffBlocks {
         idempotency_key: &str,
         now: DateTime<Utc>,
     ) -> Result<SigningRequest, Error> {
-        check_customer_id(customer_id, Some(idempotency_key))?;
-        let path = format!("/customers/{customer_id}/activate");
-        self.signed(Method::Patch, &path, Vec::new(), Some(idempotency_key), now)
+        self.patch_customer(
+            "/customers/{id}/activate",
+            customer_id,
+            idempotency_key,
+            now,
+        )
     }
 
     /// `PATCH /simulator/customers/{id}/verify`: sandbox only; moves a customer through
@@ -375,8 +381,24 @@ impl OffBlocks {
         idempotency_key: &str,
         now: DateTime<Utc>,
     ) -> Result<SigningRequest, Error> {
+        self.patch_customer(
+            "/simulator/customers/{id}/verify",
+            customer_id,
+            idempotency_key,
+            now,
+        )
+    }
+
+    /// A bodiless, idempotent PATCH on one customer.
+    fn patch_customer(
+        &self,
+        template: &str,
+        customer_id: &str,
+        idempotency_key: &str,
+        now: DateTime<Utc>,
+    ) -> Result<SigningRequest, Error> {
         check_customer_id(customer_id, Some(idempotency_key))?;
-        let path = format!("/simulator/customers/{customer_id}/verify");
+        let path = template.replace("{id}", customer_id);
         self.signed(Method::Patch, &path, Vec::new(), Some(idempotency_key), now)
     }
 

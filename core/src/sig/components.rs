@@ -412,7 +412,10 @@ fn form_reencode(raw: &str) -> String {
             b'+' => decoded.push(b' '),
             b'%' => {
                 let mut peek = bytes.clone();
-                match (peek.next().and_then(hex), peek.next().and_then(hex)) {
+                match (
+                    peek.next().and_then(crate::encoding::hex_digit),
+                    peek.next().and_then(crate::encoding::hex_digit),
+                ) {
                     (Some(hi), Some(lo)) => {
                         decoded.push(hi << 4 | lo);
                         bytes = peek;
@@ -432,12 +435,6 @@ fn form_reencode(raw: &str) -> String {
         }
     }
     out
-}
-
-fn hex(b: u8) -> Option<u8> {
-    char::from(b)
-        .to_digit(16)
-        .and_then(|d| u8::try_from(d).ok())
 }
 
 fn is_tchar(b: u8) -> bool {

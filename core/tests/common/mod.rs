@@ -151,3 +151,20 @@ pub fn run_cases(file: &str, run: impl Fn(&Value, &mut Vec<String>)) {
         all.join("\n")
     );
 }
+
+/// Runs a `responses.json` file: each case's response through `parse(operation, response)`,
+/// compared with `expect.value` (as a subset) or `expect.error`.
+pub fn run_response_cases(file: &str, parse: impl Fn(&str, &HttpResponse) -> Result<Value, Error>) {
+    run_cases(file, |case, failures| {
+        let response = response(&case["response"]);
+        match (
+            parse(case["operation"].as_str().unwrap(), &response),
+            &case["expect"],
+        ) {
+            (Ok(v), e) if e.get("value").is_some() => subset(&e["value"], &v, "value", failures),
+            (Err(err), e) if e.get("error").is_some() => check_error(&err, &e["error"], failures),
+            (Ok(v), _) => failures.push(format!("expected an error, parsed {v}")),
+            (Err(err), _) => failures.push(format!("expected a value, got {err}")),
+        }
+    });
+}

@@ -234,16 +234,7 @@ mod tests {
     fn eip55_vectors_inside_account_ids() {
         // EIP-55 test cases (all caps, all lower, normal), cross-checked with
         // eth-utils to_checksum_address (tests/interop/eth-cross-check.py).
-        for address in [
-            "0x52908400098527886E0F7030069857D2E4169EE7",
-            "0x8617E340B3D01FA5F11F306F4090FD50E238070D",
-            "0xde709f2102306220921060314715629080e2fb77",
-            "0x27b1fdb04752bbc536007a920d24acb045561c26",
-            "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed",
-            "0xfB6916095ca1df60bB79Ce92cE3Ea74c37c5d359",
-            "0xdbF03B407c01E7cD3CBea99509d93f8DDDC8C6FB",
-            "0xD1220A0cf47c7B9Be7A2E6BA89F429762e7b9aDb",
-        ] {
+        for address in super::super::wallet::tests::EIP55_VECTORS {
             let text = format!("eip155:1:{address}");
             let id = AccountId::parse(&text).unwrap();
             assert_eq!(id.to_string(), text);

@@ -54,10 +54,7 @@ impl AddressError {
 /// [`AddressError::Checksum`] for mixed case that fails EIP-55.
 pub fn parse_address(text: &str) -> Result<[u8; 20], AddressError> {
     let hex = text.strip_prefix("0x").ok_or(AddressError::Format)?;
-    let mut bytes = [0u8; 20];
-    if !decode_hex(hex.as_bytes(), &mut bytes) {
-        return Err(AddressError::Format);
-    }
+    let bytes: [u8; 20] = crate::encoding::hex_array(hex).ok_or(AddressError::Format)?;
     let has_lower = hex.bytes().any(|b| b.is_ascii_lowercase());
     let has_upper = hex.bytes().any(|b| b.is_ascii_uppercase());
     if has_lower && has_upper && checksum_address(&bytes) != text {
@@ -69,7 +66,7 @@ pub fn parse_address(text: &str) -> Result<[u8; 20], AddressError> {
 /// EIP-55 mixed-case checksum encoding of an address, with `0x` prefix.
 #[must_use]
 pub fn checksum_address(address: &[u8; 20]) -> String {
-    let lower = encode_hex(address);
+    let lower = crate::encoding::hex_lower(address);
     let hash = keccak256(lower.as_bytes());
     // Nibble i of the hash decides the case of hex digit i of the address.
     let nibbles = hash.iter().flat_map(|byte| [byte >> 4, byte & 0x0f]);
@@ -143,18 +140,13 @@ impl SignatureError {
 /// [`SignatureError::Hex`] when the text is not 130 hex digits.
 pub fn parse_hex_signature(text: &str) -> Result<[u8; SIGNATURE_LEN], SignatureError> {
     let hex = text.strip_prefix("0x").unwrap_or(text);
-    let mut out = [0u8; SIGNATURE_LEN];
-    if decode_hex(hex.as_bytes(), &mut out) {
-        Ok(out)
-    } else {
-        Err(SignatureError::Hex)
-    }
+    crate::encoding::hex_array(hex).ok_or(SignatureError::Hex)
 }
 
 /// Formats a signature as `0x` + 130 lowercase hex digits (the form wallets return).
 #[must_use]
 pub fn format_hex_signature(signature: &[u8; SIGNATURE_LEN]) -> String {
-    format!("0x{}", encode_hex(signature))
+    format!("0x{}", crate::encoding::hex_lower(signature))
 }
 
 /// Recovers the address that produced an EIP-191 `personal_sign` signature
@@ -255,47 +247,8 @@ fn address_of_key(key: &VerifyingKey) -> [u8; 20] {
     address
 }
 
-/// Lowercase hex of `bytes`, no prefix.
-pub(crate) fn encode_hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut out = String::with_capacity(bytes.len() * 2);
-    for byte in bytes {
-        for nibble in [byte >> 4, byte & 0x0f] {
-            out.push(char::from(
-                DIGITS.get(usize::from(nibble)).copied().unwrap_or(b'0'),
-            ));
-        }
-    }
-    out
-}
-
-/// Decodes hex (either case) into `out`; true only if `hex` is exactly
-/// `2 * out.len()` hex digits.
-pub(crate) fn decode_hex(hex: &[u8], out: &mut [u8]) -> bool {
-    if hex.len() != out.len() * 2 {
-        return false;
-    }
-    for (dst, pair) in out.iter_mut().zip(hex.chunks_exact(2)) {
-        let &[high, low] = pair else { return false };
-        match (hex_value(high), hex_value(low)) {
-            (Some(high), Some(low)) => *dst = (high << 4) | low,
-            _ => return false,
-        }
-    }
-    true
-}
-
-const fn hex_value(digit: u8) -> Option<u8> {
-    match digit {
-        b'0'..=b'9' => Some(digit - b'0'),
-        b'a'..=b'f' => Some(digit - b'a' + 10),
-        b'A'..=b'F' => Some(digit - b'A' + 10),
-        _ => None,
-    }
-}
-
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     // web3.js docs example, `web3.eth.accounts.sign('Some data', KEY)`.
@@ -307,9 +260,7 @@ mod tests {
     const WEB3_SIGNATURE: &str = "0xb91467e570a6466aa9e9876cbcd013baba02900b8979d43fe208a4a4f339f5fd6007e74cd82e037b800186422fc2da167c747ef045e5d18a5f5d4300f8e1a0291c";
 
     fn key(hex: &str) -> [u8; 32] {
-        let mut out = [0u8; 32];
-        assert!(decode_hex(hex.as_bytes(), &mut out));
-        out
+        crate::encoding::hex_array(hex).unwrap()
     }
 
     fn hex32(hex: &str) -> [u8; 32] {
@@ -339,17 +290,17 @@ mod tests {
     fn keccak_known_vectors() {
         // Keccak-256 of "" (differs from SHA3-256's a7ffc6f8...).
         assert_eq!(
-            encode_hex(&keccak256(b"")),
+            crate::encoding::hex_lower(&keccak256(b"")),
             "c5d2460186f7233c927e7db2dcc703c0e500b653ca82273b7bfad8045d85a470"
         );
         assert_eq!(
-            encode_hex(&keccak256(b"abc")),
+            crate::encoding::hex_lower(&keccak256(b"abc")),
             "4e03657aea45a94fc7d47ba826c8d667c0d1e6e33a64a036ec44f58fa12d6c45"
         );
     }
 
     // EIP-55 test cases: all caps, all lower, and the normal mixed-case list.
-    const EIP55_VECTORS: [&str; 8] = [
+    pub(crate) const EIP55_VECTORS: [&str; 8] = [
         "0x52908400098527886E0F7030069857D2E4169EE7",
         "0x8617E340B3D01FA5F11F306F4090FD50E238070D",
         "0xde709f2102306220921060314715629080e2fb77",
@@ -401,7 +352,10 @@ mod tests {
 
     #[test]
     fn eip191_digest_matches_eth_account() {
-        assert_eq!(encode_hex(&eip191_digest(b"Some data")), WEB3_DIGEST);
+        assert_eq!(
+            crate::encoding::hex_lower(&eip191_digest(b"Some data")),
+            WEB3_DIGEST
+        );
     }
 
     #[test]
