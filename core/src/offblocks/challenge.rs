@@ -66,7 +66,7 @@ impl ChallengePaths {
 }
 
 /// A decoded challenge that passed every check against the customer's account and the time.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Challenge {
     /// The challenge exactly as OffBlocks sent it (base64).

@@ -130,6 +130,12 @@ impl SiweVersion {
     }
 }
 
+impl serde::Serialize for SiweVersion {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
 impl fmt::Display for SiweVersion {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
@@ -223,10 +229,11 @@ impl<'de> serde::Deserialize<'de> for Timestamp {
 ///
 /// [`Display`](fmt::Display) renders the message text. For a parsed message
 /// it is exactly the text that was parsed; for a hand-built one, call
-/// [`validate`](Self::validate) before asking anyone to sign it. Serde uses
-/// the message text, and deserialising validates it.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(try_from = "String", into = "String")]
+/// [`validate`](Self::validate) before asking anyone to sign it. It serialises
+/// as its fields (camelCase, timestamps as written); parse text with
+/// [`parse`](Self::parse) or `TryFrom<String>`.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct SiweMessage {
     /// Optional RFC 3986 scheme before the domain (`https` in `https://example.com`).
     pub scheme: Option<String>,

@@ -756,7 +756,7 @@ fn hand_built_messages_validate_or_are_rejected() {
 }
 
 #[test]
-fn serde_uses_message_text_and_validates() {
+fn text_conversions_and_timestamp_serde_validate() {
     let m = SiweMessage::parse(FULL).unwrap();
     let text: String = m.clone().into();
     assert_eq!(text, FULL);
