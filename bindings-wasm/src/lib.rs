@@ -1,5 +1,11 @@
 //! wasm-bindgen glue for the npm package `clientele`. Thin by design: every behaviour lives in
-//! `clientele-core`; this crate only converts values across the JS boundary.
+//! `clientele-core`; this crate only converts values across the JS boundary (serde-wasm-bindgen
+//! with tsify-generated TypeScript types) and turns every error into one `ClienteleError`.
+
+mod bloc;
+mod convert;
+mod offblocks;
+mod sig;
 
 use wasm_bindgen::prelude::wasm_bindgen;
 
@@ -9,10 +15,24 @@ pub fn core_version() -> String {
     clientele_core::VERSION.to_owned()
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn reports_the_core_version() {
-        assert_eq!(super::core_version(), env!("CARGO_PKG_VERSION"));
-    }
+#[wasm_bindgen(typescript_custom_section)]
+const ERROR_TYPES: &str = r#"
+/** Every error Clientele throws: a real `Error` whose `name` is `"ClienteleError"`. */
+export interface ClienteleErrorFields {
+  name: "ClienteleError";
+  /** Stable machine code: `validation_failed`, `unauthorized`, `rate_limited`, `invalid_argument`, ... */
+  code: string;
+  /** HTTP status for API and decoding errors, else `null`. */
+  status: number | null;
+  /** Field issues of a validation error (empty otherwise). */
+  issues: Issue[];
+  /** Whether resending the same request is safe and may succeed. */
+  retryable: boolean;
+  provider?: Provider;
+  providerMessage?: string | null;
+  requestId?: string | null;
+  retryAfter?: RetryAfter | null;
+  /** JSON path of a decoding error. */
+  path?: string;
 }
+"#;

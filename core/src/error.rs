@@ -17,6 +17,7 @@ use crate::validate::Issue;
 
 /// Which provider an error or value comes from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 pub enum Provider {
     /// Bloc (api.blochq.io).
     Bloc,
@@ -141,6 +142,7 @@ impl fmt::Display for ValidationError {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 pub enum ApiErrorKind {
     /// 400: the provider rejected the request as invalid.
     BadRequest,
@@ -225,11 +227,12 @@ impl ApiErrorKind {
 /// When to retry, from a `Retry-After` header.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 pub enum RetryAfter {
     /// Wait this many seconds.
     Seconds(u64),
     /// Wait until this instant.
-    At(DateTime<Utc>),
+    At(#[cfg_attr(feature = "wasm", tsify(type = "string"))] DateTime<Utc>),
 }
 
 impl RetryAfter {

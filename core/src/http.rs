@@ -17,6 +17,7 @@ use crate::pii;
 /// An HTTP method used by the providers' customer APIs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "UPPERCASE")]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 pub enum Method {
     /// `GET`
     Get,
@@ -58,6 +59,7 @@ impl fmt::Display for Method {
 
 /// One header field. Names keep the case they were built with; lookups are case-insensitive.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct Header {
     /// Field name, e.g. `Content-Type`.
     pub name: String,
@@ -133,6 +135,7 @@ pub fn normalize_base_url(url: &str) -> Result<String, crate::ConfigError> {
 
 /// A request for the host to send. Built by the core; never modified by the host.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct HttpRequest {
     /// The HTTP method.
     pub method: Method,
@@ -140,7 +143,11 @@ pub struct HttpRequest {
     pub url: String,
     /// Header fields in the order they should be sent.
     pub headers: Vec<Header>,
-    /// The exact body bytes (empty for requests without a body).
+    /// The exact body bytes (empty for requests without a body). Every body Clientele builds is
+    /// UTF-8 JSON, so it is serialised as a string (send that string: its UTF-8 bytes are the
+    /// body that was digested and signed).
+    #[serde(with = "body_text")]
+    #[cfg_attr(feature = "wasm", tsify(type = "string"))]
     pub body: Vec<u8>,
 }
 
@@ -183,14 +190,34 @@ impl fmt::Display for HttpRequest {
     }
 }
 
+/// Serialises a request body as text (request bodies built by Clientele are UTF-8 JSON).
+mod body_text {
+    use serde::{Deserialize, Deserializer, Serializer, de::Error as _, ser::Error as _};
+
+    pub(super) fn serialize<S: Serializer>(body: &[u8], s: S) -> Result<S::Ok, S::Error> {
+        let text =
+            std::str::from_utf8(body).map_err(|_| S::Error::custom("request body is not UTF-8"))?;
+        s.serialize_str(text)
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u8>, D::Error> {
+        String::deserialize(d)
+            .map(String::into_bytes)
+            .map_err(|_| D::Error::custom("expected the request body as a string"))
+    }
+}
+
 /// A response as the host received it.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct HttpResponse {
     /// The status code.
     pub status: u16,
     /// Header fields as received.
     pub headers: Vec<Header>,
     /// The exact body bytes.
+    #[serde(with = "serde_bytes")]
+    #[cfg_attr(feature = "wasm", tsify(type = "Uint8Array"))]
     pub body: Vec<u8>,
 }
 

@@ -36,29 +36,29 @@ pub(crate) fn decode<T: DeserializeOwned>(body: &[u8]) -> Result<T, JsonFailure>
 /// A description of a serde_json error that never repeats the input: serde's own messages can
 /// quote the offending value (`invalid type: string "0801...", expected ...`).
 fn describe(err: &serde_json::Error) -> String {
-    let text = err.to_string();
     let at = format!(" (line {}, column {})", err.line(), err.column());
     let what = match err.classify() {
         serde_json::error::Category::Io => "could not read the body".to_owned(),
         serde_json::error::Category::Eof => "the body ends early (truncated JSON)".to_owned(),
         serde_json::error::Category::Syntax => "the body is not valid JSON".to_owned(),
-        serde_json::error::Category::Data => {
-            if let Some(rest) = text.strip_prefix("missing field ") {
-                format!(
-                    "missing field {}",
-                    rest.split(" at line").next().unwrap_or(rest)
-                )
-            } else if let Some((_, expected)) = text.rsplit_once(", expected ") {
-                let expected = expected.split(" at line").next().unwrap_or(expected);
-                format!("unexpected value, expected {expected}")
-            } else if let Some(msg) = text.strip_prefix(SAFE_PREFIX) {
-                msg.split(" at line").next().unwrap_or(msg).to_owned()
-            } else {
-                "unexpected value".to_owned()
-            }
-        }
+        serde_json::error::Category::Data => describe_data_error(&err.to_string()),
     };
     format!("{what}{at}")
+}
+
+/// The value-free part of a serde data error message (`missing field ...`, `expected ...`, or a
+/// message of Clientele's own readers). Also used for values crossing a binding boundary.
+pub fn describe_data_error(text: &str) -> String {
+    let text = text.split(" at line").next().unwrap_or(text);
+    if text.starts_with("missing field ") || text.starts_with("duplicate field ") {
+        text.to_owned()
+    } else if let Some((_, expected)) = text.rsplit_once(", expected ") {
+        format!("unexpected value, expected {expected}")
+    } else if let Some(msg) = text.strip_prefix(SAFE_PREFIX) {
+        msg.to_owned()
+    } else {
+        "unexpected value".to_owned()
+    }
 }
 
 /// Messages produced by Clientele's own readers start with this marker; they never hold values.
@@ -109,7 +109,7 @@ pub(crate) fn opt_date<'de, D: Deserializer<'de>>(d: D) -> Result<Option<NaiveDa
         Some(s) if is_unset(&s) => Ok(None),
         Some(s) => parse_timestamp(&s)
             .map(|t| t.date_naive())
-            .or_else(|| NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok())
+            .or_else(|| crate::validate::calendar_date(&s))
             .map(Some)
             .ok_or_else(|| safe_error("expected a date (YYYY-MM-DD) or an RFC 3339 timestamp")),
     }

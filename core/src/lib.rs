@@ -49,7 +49,7 @@ pub mod bloc;
 mod encoding;
 pub mod error;
 pub mod http;
-mod json;
+pub mod json;
 pub mod offblocks;
 mod open_enum;
 mod pii;

@@ -61,6 +61,17 @@ macro_rules! open_enum {
             }
         }
 
+        // In TypeScript: the known values as a union, open to any other string.
+        #[cfg(feature = "wasm")]
+        const _: () = {
+            #[::wasm_bindgen::prelude::wasm_bindgen(typescript_custom_section)]
+            const TS_TYPE: &'static str = concat!(
+                "export type ", stringify!($name), " = ",
+                $( "\"", $wire, "\" | ", )+
+                "(string & {});"
+            );
+        };
+
         impl ::std::fmt::Display for $name {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str(self.as_str())

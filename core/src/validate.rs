@@ -25,6 +25,7 @@ use serde::{Deserialize, Serialize};
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 pub enum IssueCode {
     /// The field is missing or blank.
     Required,
@@ -118,6 +119,7 @@ impl fmt::Display for IssueCode {
 
 /// One problem with one field of a payload.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct Issue {
     /// Path of the field in the payload's wire names: `email`, `address.postal_code`, `customer_id`.
     pub path: String,
@@ -289,19 +291,7 @@ pub fn past_date(value: &str, today: NaiveDate) -> Result<NaiveDate, IssueCode> 
     if value.is_empty() {
         return Err(IssueCode::Required);
     }
-    let b = value.as_bytes();
-    let shape_ok = b.len() == 10
-        && b.iter().enumerate().all(|(i, c)| {
-            if i == 4 || i == 7 {
-                *c == b'-'
-            } else {
-                c.is_ascii_digit()
-            }
-        });
-    let date = NaiveDate::parse_from_str(value, "%Y-%m-%d")
-        .ok()
-        .filter(|_| shape_ok)
-        .ok_or(IssueCode::InvalidDate)?;
+    let date = calendar_date(value).ok_or(IssueCode::InvalidDate)?;
     if date > today {
         Err(IssueCode::DateInFuture)
     } else if date < NaiveDate::from_ymd_opt(1900, 1, 1).unwrap_or(NaiveDate::MIN) {
@@ -309,6 +299,23 @@ pub fn past_date(value: &str, today: NaiveDate) -> Result<NaiveDate, IssueCode> 
     } else {
         Ok(date)
     }
+}
+
+/// Parses exactly `YYYY-MM-DD` into a real calendar date (no other layout), without chrono's
+/// general format machinery.
+pub fn calendar_date(value: &str) -> Option<NaiveDate> {
+    let b = value.as_bytes();
+    let digits = |r: std::ops::Range<usize>| {
+        b.get(r.clone())
+            .filter(|d| d.iter().all(u8::is_ascii_digit))
+            .and_then(|_| value.get(r))
+            .and_then(|t| t.parse::<u32>().ok())
+    };
+    if b.len() != 10 || b.get(4) != Some(&b'-') || b.get(7) != Some(&b'-') {
+        return None;
+    }
+    let year = i32::try_from(digits(0..4)?).ok()?;
+    NaiveDate::from_ymd_opt(year, digits(5..7)?, digits(8..10)?)
 }
 
 /// A postal code: 3 to 10 letters, digits, spaces or hyphens.

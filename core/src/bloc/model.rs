@@ -87,6 +87,7 @@ open_enum! {
 /// (Bloc may send only some members, e.g. `{"street": ""}`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all(serialize = "camelCase", deserialize = "snake_case"))]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct CustomerAddress {
     /// Street and number.
     #[serde(default)]
@@ -108,6 +109,7 @@ pub struct CustomerAddress {
 /// Bloc's sync record (`SyncData`, PascalCase on the wire).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct SyncData {
     /// The provider the customer was synced with (often empty).
     #[serde(
@@ -128,6 +130,7 @@ pub struct SyncData {
 /// A Bloc customer.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all(serialize = "camelCase", deserialize = "snake_case"))]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct Customer {
     /// 24 hex characters.
     pub id: String,
@@ -177,6 +180,7 @@ pub struct Customer {
     #[serde(default, deserialize_with = "opt_gender")]
     pub gender: Option<Gender>,
     /// Date of birth, once known (Bloc sends a timestamp; the Go zero time means unset).
+    #[cfg_attr(feature = "wasm", tsify(type = "string | null"))]
     #[serde(default, deserialize_with = "json::opt_date")]
     pub date_of_birth: Option<NaiveDate>,
     /// Place of birth, once known.
@@ -202,9 +206,11 @@ pub struct Customer {
     pub sync_data: Option<SyncData>,
     /// When the customer was created.
     #[serde(default, deserialize_with = "json::opt_timestamp")]
+    #[cfg_attr(feature = "wasm", tsify(type = "string | null"))]
     pub created_at: Option<DateTime<Utc>>,
     /// When the customer was last updated; `None` until the first update.
     #[serde(default, deserialize_with = "json::opt_timestamp")]
+    #[cfg_attr(feature = "wasm", tsify(type = "string | null"))]
     pub updated_at: Option<DateTime<Utc>>,
 }
 
@@ -286,6 +292,7 @@ impl fmt::Display for Customer {
 /// One page of `GET /customers`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct CustomerPage {
     /// The customers on this page.
     pub customers: Vec<Customer>,
@@ -298,6 +305,7 @@ pub struct CustomerPage {
 /// One accepted means of identification and the format Bloc expects for it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct MeansOfIdentification {
     /// The value to send as `means_of_id`.
     pub name: MeansOfId,

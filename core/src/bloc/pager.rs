@@ -17,15 +17,20 @@ use crate::{Error, ValidationError};
 /// Which page of customers to ask for, and how to name the undocumented paging parameters.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct CustomerListQuery {
     /// 1-based page number; `None` asks for the first page without any paging parameter, exactly
     /// as Bloc documents the call.
+    #[cfg_attr(feature = "wasm", tsify(optional))]
     pub page: Option<u32>,
     /// Page size; `None` leaves it to Bloc.
+    #[cfg_attr(feature = "wasm", tsify(optional))]
     pub per_page: Option<u32>,
     /// Name of the page-number parameter (undocumented by Bloc). Default `page`.
+    #[cfg_attr(feature = "wasm", tsify(optional))]
     pub page_param: String,
     /// Name of the page-size parameter (undocumented by Bloc). Default `per_page`.
+    #[cfg_attr(feature = "wasm", tsify(optional))]
     pub per_page_param: String,
 }
 

@@ -18,6 +18,7 @@ use crate::validate::{self, IssueCode, Issues};
 /// A postal address to send (all five members are required by Bloc).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct Address {
     /// Street and number.
     pub street: String,
@@ -92,6 +93,7 @@ fn check_identity(
 /// `POST /customers`: a new customer. Bloc requires every field.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct CustomerCreateRequest {
     /// Email address.
     pub email: String,
@@ -142,6 +144,7 @@ impl CustomerCreateRequest {
 /// The BVN cannot be changed.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct CustomerUpdateRequest {
     /// Email address.
     pub email: String,
@@ -156,6 +159,7 @@ pub struct CustomerUpdateRequest {
     /// Address. Bloc's specification does not list it for updates (a community SDK sends it):
     /// whether Bloc honours it is unconfirmed. Left out of the body when `None`.
     #[serde(default)]
+    #[cfg_attr(feature = "wasm", tsify(optional))]
     pub address: Option<Address>,
 }
 
@@ -194,6 +198,7 @@ impl CustomerUpdateRequest {
 /// `PUT /customers/upgrade/t1/{id}`: KYC tier 1.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct KycTier1Upgrade {
     /// Place of birth, e.g. `Kaduna`.
     pub place_of_birth: String,
@@ -240,6 +245,7 @@ impl KycTier1Upgrade {
 /// `PUT /customers/upgrade/t2/{id}`: KYC tier 2, a means of identification.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct KycTier2Upgrade {
     /// Which document; one of [`MeansOfId`]'s documented values, or a newer one Bloc lists.
     pub means_of_id: MeansOfId,
@@ -269,6 +275,7 @@ impl KycTier2Upgrade {
 /// commonly a proof of address).
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct KycTier3Upgrade {
     /// The document: an `https://` URL, base64, or a `data:image/...;base64,` URI.
     pub image: String,

@@ -56,6 +56,7 @@ impl BlocEventType {
 /// A verified, parsed webhook delivery.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct BlocWebhookEvent {
     /// The event name, exactly as sent when unknown.
     pub event: BlocEventType,

@@ -28,6 +28,7 @@ use crate::{ConfigError, Error};
 /// Where the customer challenge endpoints live; `{id}` stands for the customer id.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct ChallengePaths {
     /// Fetches a fresh challenge. Default `/customers/{id}/challenge`.
     pub get: String,
@@ -68,6 +69,7 @@ impl ChallengePaths {
 /// A decoded challenge that passed every check against the customer's account and the time.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct Challenge {
     /// The challenge exactly as OffBlocks sent it (base64).
     pub encoded: String,
@@ -84,6 +86,7 @@ pub struct Challenge {
 /// The body of a challenge submission.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct ChallengeSubmission {
     /// The challenge as received (base64).
     pub challenge: String,

@@ -65,22 +65,33 @@ use crate::{Error, ValidationError};
 /// Clientele's assumptions, each configurable.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct SigningConfig {
     /// The `keyid` parameter: the id OffBlocks associates with the public key you registered
     /// with `PUT /auth/signing`.
     pub key_id: String,
     /// The signature label. Default `sig` (OffBlocks' Go library's default).
+    #[serde(default = "default_label")]
+    #[cfg_attr(feature = "wasm", tsify(optional))]
     pub label: String,
     /// Covered components, in order: plain names (`@method`, `content-type`) or serialised
     /// identifiers with parameters (`"@query-param";name="page"`). Default `@method`, `@target-uri`, `content-digest`,
     /// `content-type`, `idempotency-key`; header components a request does not carry (a GET has
     /// no body, so no `content-digest`) are left out of that request's signature.
+    #[serde(default = "default_components")]
+    #[cfg_attr(feature = "wasm", tsify(optional))]
     pub components: Vec<String>,
     /// The `Content-Digest` algorithm for bodies. Default sha-256 (OffBlocks' Go library's default).
+    #[serde(default = "default_digest")]
+    #[cfg_attr(feature = "wasm", tsify(optional))]
     pub digest: DigestAlgorithm,
     /// The signing algorithm. Default (and the only one OffBlocks accepts) `ecdsa-p384-sha384`.
+    #[serde(default = "default_algorithm")]
+    #[cfg_attr(feature = "wasm", tsify(optional))]
     pub algorithm: Algorithm,
     /// If set, signatures carry `expires = created + expires_in` seconds.
+    #[serde(default)]
+    #[cfg_attr(feature = "wasm", tsify(optional))]
     pub expires_in: Option<u32>,
 }
 
@@ -89,13 +100,29 @@ impl SigningConfig {
     pub fn new(key_id: &str) -> Self {
         SigningConfig {
             key_id: key_id.to_owned(),
-            label: "sig".into(),
-            components: DEFAULT_COMPONENTS.iter().map(|c| (*c).to_owned()).collect(),
-            digest: DigestAlgorithm::Sha256,
-            algorithm: Algorithm::EcdsaP384Sha384,
+            label: default_label(),
+            components: default_components(),
+            digest: default_digest(),
+            algorithm: default_algorithm(),
             expires_in: None,
         }
     }
+}
+
+fn default_label() -> String {
+    "sig".into()
+}
+
+fn default_components() -> Vec<String> {
+    DEFAULT_COMPONENTS.iter().map(|c| (*c).to_owned()).collect()
+}
+
+fn default_digest() -> DigestAlgorithm {
+    DigestAlgorithm::Sha256
+}
+
+fn default_algorithm() -> Algorithm {
+    Algorithm::EcdsaP384Sha384
 }
 
 /// The covered components Clientele uses by default.
@@ -309,8 +336,7 @@ impl OffBlocks {
         now: DateTime<Utc>,
     ) -> Result<SigningRequest, Error> {
         let mut issues = Issues::default();
-        issues.check("chainId", eth::check_account_id(&input.chain_id));
-        issues.check("externalId", crate::validate::text(&input.external_id, 255));
+        input.check(&mut issues);
         issues.check("idempotencyKey", uuid(idempotency_key));
         issues.finish()?;
         let body = json_body(&serde_json::json!({

@@ -71,6 +71,7 @@ impl OffBlocksStatus {
 /// An OffBlocks customer.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct OffBlocksCustomer {
     /// OffBlocks' id (a UUID).
     pub id: String,
@@ -84,9 +85,11 @@ pub struct OffBlocksCustomer {
     pub status: OffBlocksStatus,
     /// When the customer was created.
     #[serde(default, deserialize_with = "json::opt_timestamp")]
+    #[cfg_attr(feature = "wasm", tsify(type = "string | null"))]
     pub created_at: Option<DateTime<Utc>>,
     /// When the customer last changed.
     #[serde(default, deserialize_with = "json::opt_timestamp")]
+    #[cfg_attr(feature = "wasm", tsify(type = "string | null"))]
     pub updated_at: Option<DateTime<Utc>>,
     /// The base64 ownership challenge (returned on create).
     #[serde(default, deserialize_with = "json::non_empty")]
@@ -106,6 +109,7 @@ impl fmt::Display for OffBlocksCustomer {
 /// The input of `POST /customers`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct OffBlocksCustomerCreate {
     /// The customer's wallet as a CAIP-10 account id, e.g. `eip155:1:0xab16a96D359eC26a11e2C2b3d8f8B8942d5Bfcdb`.
     pub chain_id: String,
@@ -113,9 +117,25 @@ pub struct OffBlocksCustomerCreate {
     pub external_id: String,
 }
 
+impl OffBlocksCustomerCreate {
+    /// Checks every field (CAIP-10 `chainId` with its EIP-55 checksum, `externalId`); returns
+    /// all issues at once.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        let mut issues = crate::validate::Issues::default();
+        self.check(&mut issues);
+        issues.finish()
+    }
+
+    pub(crate) fn check(&self, issues: &mut crate::validate::Issues) {
+        issues.check("chainId", super::eth::check_account_id(&self.chain_id));
+        issues.check("externalId", crate::validate::text(&self.external_id, 255));
+    }
+}
+
 /// API credentials for `POST /auth/token`. The secret never appears in `Debug`.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct ApiCredentials {
     /// The API key (a UUID).
     pub api_key: String,
@@ -135,10 +155,12 @@ impl fmt::Debug for ApiCredentials {
 /// A bearer token from `POST /auth/token`. The token never appears in `Debug`.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct AccessToken {
     /// The JWT to send as `Authorization: Bearer ...`.
     pub token: String,
     /// When it expires.
+    #[cfg_attr(feature = "wasm", tsify(type = "string"))]
     pub expires_at: DateTime<Utc>,
     /// The scheme, `Bearer`.
     pub token_type: String,

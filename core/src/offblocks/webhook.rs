@@ -34,6 +34,7 @@ open_enum! {
 /// A parsed OffBlocks webhook delivery.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct OffBlocksWebhookEvent {
     /// The delivery's type.
     pub webhook_type: OffBlocksWebhookType,
@@ -91,6 +92,7 @@ pub fn verify_signature(
 /// What a delivery means for a handler that may already have seen related events.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 pub enum Delivery {
     /// Not seen before and not older than what is known: process it.
     New,

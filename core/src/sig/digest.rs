@@ -8,6 +8,7 @@ use super::SignatureError;
 
 /// A hash algorithm for `Content-Digest` (RFC 9530 §5). Serialised by its registered key.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 pub enum DigestAlgorithm {
     /// `sha-256`
     #[serde(rename = "sha-256")]

@@ -21,6 +21,7 @@ type HmacSha256 = hmac::Hmac<Sha256>;
 /// A signature algorithm from the RFC 9421 registry (§6.2.2). RSA is not supported.
 /// Serialised by its registered name.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 pub enum Algorithm {
     /// `ecdsa-p384-sha384`: ECDSA on P-384 with SHA-384, 96-byte `r || s` signatures.
     #[serde(rename = "ecdsa-p384-sha384")]
@@ -377,7 +378,7 @@ struct Jwk {
 
 impl Jwk {
     fn parse(json: &str) -> Result<Self, SignatureError> {
-        serde_json::from_str(json).map_err(|_| SignatureError::InvalidKey)
+        serde_json::from_slice(json.as_bytes()).map_err(|_| SignatureError::InvalidKey)
     }
 
     /// Decodes a base64url member, checking its length when the key type fixes it.

@@ -62,5 +62,6 @@ pub use sign::{
     prepare_signature, sign_message,
 };
 pub use verify::{
-    DEFAULT_CLOCK_SKEW, KeyResolver, VerifiedSignature, VerifyOptions, verify_message,
+    DEFAULT_CLOCK_SKEW, KeyResolver, VerifiedSignature, VerifiedSignatureSummary, VerifyOptions,
+    verify_message,
 };

@@ -42,8 +42,10 @@ impl SignatureHeaders {
     }
 }
 
-/// How the host's signature bytes are encoded.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+/// How the host's signature bytes are encoded (`"raw"` or `"der"` when serialised).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 pub enum SignatureEncoding {
     /// Raw bytes as RFC 9421 transmits them (`r || s` for ECDSA: WebCrypto, CryptoKit
     /// `rawRepresentation`, KMS "P1363" output).

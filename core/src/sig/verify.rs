@@ -77,6 +77,38 @@ impl VerifyOptions {
     }
 }
 
+/// What a verified signature covered, in a form hosts can read (and serialise).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
+pub struct VerifiedSignatureSummary {
+    /// The signature's label.
+    pub label: String,
+    /// The algorithm of the key that verified it.
+    pub algorithm: Algorithm,
+    /// The `keyid` parameter.
+    pub keyid: Option<String>,
+    /// The `created` parameter (Unix seconds).
+    pub created: Option<i64>,
+    /// The `expires` parameter (Unix seconds).
+    pub expires: Option<i64>,
+    /// The covered components, serialised (`"@method"`, `"content-digest"`, ...).
+    pub components: Vec<String>,
+}
+
+impl From<&VerifiedSignature> for VerifiedSignatureSummary {
+    fn from(v: &VerifiedSignature) -> Self {
+        VerifiedSignatureSummary {
+            label: v.label.clone(),
+            algorithm: v.algorithm,
+            keyid: v.params.keyid().map(str::to_owned),
+            created: v.params.created(),
+            expires: v.params.expires(),
+            components: v.components.iter().map(ToString::to_string).collect(),
+        }
+    }
+}
+
 /// A signature that verified.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct VerifiedSignature {

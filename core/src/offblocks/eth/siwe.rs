@@ -234,6 +234,7 @@ impl<'de> serde::Deserialize<'de> for Timestamp {
 /// [`parse`](Self::parse) or `TryFrom<String>`.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct SiweMessage {
     /// Optional RFC 3986 scheme before the domain (`https` in `https://example.com`).
     pub scheme: Option<String>,
@@ -246,16 +247,20 @@ pub struct SiweMessage {
     /// RFC 3986 URI that is the subject of the signing.
     pub uri: String,
     /// Message version.
+    #[cfg_attr(feature = "wasm", tsify(type = "string"))]
     pub version: SiweVersion,
     /// EIP-155 chain id.
     pub chain_id: u64,
     /// At least 8 ASCII letters or digits.
     pub nonce: String,
     /// When the message was issued.
+    #[cfg_attr(feature = "wasm", tsify(type = "string"))]
     pub issued_at: Timestamp,
     /// When the message stops being valid.
+    #[cfg_attr(feature = "wasm", tsify(type = "string | null"))]
     pub expiration_time: Option<Timestamp>,
     /// When the message starts being valid.
+    #[cfg_attr(feature = "wasm", tsify(type = "string | null"))]
     pub not_before: Option<Timestamp>,
     /// System-specific request id (RFC 3986 `*pchar`, may be empty).
     pub request_id: Option<String>,

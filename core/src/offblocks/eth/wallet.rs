@@ -143,6 +143,13 @@ pub fn parse_hex_signature(text: &str) -> Result<[u8; SIGNATURE_LEN], SignatureE
     crate::encoding::hex_array(hex).ok_or(SignatureError::Hex)
 }
 
+/// A secp256k1 private key written as 64 hex digits (with or without `0x`); for
+/// [`sign_personal_message`] in tests, demos and emulators.
+#[must_use]
+pub fn parse_hex_private_key(text: &str) -> Option<[u8; 32]> {
+    crate::encoding::hex_array(text.strip_prefix("0x").unwrap_or(text))
+}
+
 /// Formats a signature as `0x` + 130 lowercase hex digits (the form wallets return).
 #[must_use]
 pub fn format_hex_signature(signature: &[u8; SIGNATURE_LEN]) -> String {

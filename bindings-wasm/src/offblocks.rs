@@ -1,0 +1,416 @@
+//! OffBlocks for JS: the `OffBlocks` context, two-step signing (`SigningRequest`), the ownership
+//! challenge and webhooks.
+
+use clientele_core::offblocks::webhook::{self, WebhookDeduplicator};
+use clientele_core::offblocks::{
+    AccessToken, Challenge, OffBlocks as Core, OffBlocksCustomerCreate, OffBlocksStatus,
+    SigningRequest as CoreSigningRequest,
+};
+use clientele_core::sig::VerifiedSignatureSummary;
+use clientele_core::{Issue, ValidationError};
+use wasm_bindgen::prelude::*;
+
+use crate::convert::{JsResult, OrThrow, input, instant, output, response};
+use crate::sig::{SigningKey, VerifyingKey};
+
+/// The context of every OffBlocks request: base URL, bearer token and signing configuration.
+#[wasm_bindgen]
+pub struct OffBlocks(Core);
+
+#[wasm_bindgen]
+impl OffBlocks {
+    /// A context for `baseUrl` signing with `signing` (`{ keyId }` plus optional overrides).
+    #[wasm_bindgen(constructor)]
+    pub fn new(base_url: &str, signing: &str) -> JsResult<OffBlocks> {
+        Ok(OffBlocks(
+            Core::new(base_url, input(signing, "signing")?).or_throw()?,
+        ))
+    }
+
+    /// OffBlocks' live API base URL.
+    #[wasm_bindgen(getter = LIVE_BASE_URL)]
+    pub fn live_base_url() -> String {
+        Core::LIVE_BASE_URL.to_owned()
+    }
+
+    /// OffBlocks' sandbox API base URL.
+    #[wasm_bindgen(getter = SANDBOX_BASE_URL)]
+    pub fn sandbox_base_url() -> String {
+        Core::SANDBOX_BASE_URL.to_owned()
+    }
+
+    /// The same context with a bearer token.
+    #[wasm_bindgen(js_name = withToken)]
+    pub fn with_token(&self, token: &str) -> JsResult<OffBlocks> {
+        Ok(OffBlocks(self.0.with_token(token).or_throw()?))
+    }
+
+    /// The same context with other customer challenge paths (`{id}` for the customer id).
+    #[wasm_bindgen(js_name = withChallengePaths)]
+    pub fn with_challenge_paths(&self, paths: &str) -> JsResult<OffBlocks> {
+        Ok(OffBlocks(
+            self.0
+                .with_challenge_paths(input(paths, "paths")?)
+                .or_throw()?,
+        ))
+    }
+
+    /// The base URL.
+    #[wasm_bindgen(getter, js_name = baseUrl)]
+    pub fn base_url(&self) -> String {
+        self.0.base_url().to_owned()
+    }
+
+    /// `POST /auth/token` (not signed).
+    #[wasm_bindgen(js_name = buildTokenRequest)]
+    pub fn build_token_request(&self, credentials: &str) -> JsResult<String> {
+        output(
+            &self
+                .0
+                .build_token_request(&input(credentials, "credentials")?)
+                .or_throw()?,
+        )
+    }
+
+    /// `POST /customers`; `idempotencyKey` is a UUID (reuse it on retries); `now` RFC 3339.
+    #[wasm_bindgen(js_name = buildCreateCustomer)]
+    pub fn build_create_customer(
+        &self,
+        input: &str,
+        idempotency_key: &str,
+        now: &str,
+    ) -> JsResult<SigningRequest> {
+        let input: OffBlocksCustomerCreate = crate::convert::input(input, "input")?;
+        let now = instant(now, "now")?;
+        Ok(SigningRequest(
+            self.0
+                .build_create_customer(&input, idempotency_key, now)
+                .or_throw()?,
+        ))
+    }
+
+    /// `GET /customers`.
+    #[wasm_bindgen(js_name = buildListCustomers)]
+    pub fn build_list_customers(&self, now: &str) -> JsResult<SigningRequest> {
+        Ok(SigningRequest(
+            self.0
+                .build_list_customers(instant(now, "now")?)
+                .or_throw()?,
+        ))
+    }
+
+    /// `GET /customers/{id}`.
+    #[wasm_bindgen(js_name = buildGetCustomer)]
+    pub fn build_get_customer(&self, customer_id: &str, now: &str) -> JsResult<SigningRequest> {
+        Ok(SigningRequest(
+            self.0
+                .build_get_customer(customer_id, instant(now, "now")?)
+                .or_throw()?,
+        ))
+    }
+
+    /// `PATCH /customers/{id}/deactivate`.
+    #[wasm_bindgen(js_name = buildDeactivateCustomer)]
+    pub fn build_deactivate_customer(
+        &self,
+        customer_id: &str,
+        idempotency_key: &str,
+        now: &str,
+    ) -> JsResult<SigningRequest> {
+        let now = instant(now, "now")?;
+        Ok(SigningRequest(
+            self.0
+                .build_deactivate_customer(customer_id, idempotency_key, now)
+                .or_throw()?,
+        ))
+    }
+
+    /// `PATCH /customers/{id}/activate`.
+    #[wasm_bindgen(js_name = buildActivateCustomer)]
+    pub fn build_activate_customer(
+        &self,
+        customer_id: &str,
+        idempotency_key: &str,
+        now: &str,
+    ) -> JsResult<SigningRequest> {
+        let now = instant(now, "now")?;
+        Ok(SigningRequest(
+            self.0
+                .build_activate_customer(customer_id, idempotency_key, now)
+                .or_throw()?,
+        ))
+    }
+
+    /// `PATCH /simulator/customers/{id}/verify` (sandbox only).
+    #[wasm_bindgen(js_name = buildSimulatorVerify)]
+    pub fn build_simulator_verify(
+        &self,
+        customer_id: &str,
+        idempotency_key: &str,
+        now: &str,
+    ) -> JsResult<SigningRequest> {
+        let now = instant(now, "now")?;
+        Ok(SigningRequest(
+            self.0
+                .build_simulator_verify(customer_id, idempotency_key, now)
+                .or_throw()?,
+        ))
+    }
+
+    /// `GET` the customer's current ownership challenge.
+    #[wasm_bindgen(js_name = buildGetChallenge)]
+    pub fn build_get_challenge(&self, customer_id: &str, now: &str) -> JsResult<SigningRequest> {
+        Ok(SigningRequest(
+            self.0
+                .build_get_challenge(customer_id, instant(now, "now")?)
+                .or_throw()?,
+        ))
+    }
+
+    /// `POST` the signed challenge.
+    #[wasm_bindgen(js_name = buildSubmitChallenge)]
+    pub fn build_submit_challenge(
+        &self,
+        customer_id: &str,
+        submission: &str,
+        idempotency_key: &str,
+        now: &str,
+    ) -> JsResult<SigningRequest> {
+        let submission = input(submission, "submission")?;
+        let now = instant(now, "now")?;
+        Ok(SigningRequest(
+            self.0
+                .build_submit_challenge(customer_id, &submission, idempotency_key, now)
+                .or_throw()?,
+        ))
+    }
+
+    /// Re-signs a built request at `now`, keeping its Idempotency-Key and body (late retries).
+    pub fn resign(&self, request: &str, now: &str) -> JsResult<SigningRequest> {
+        let request = input(request, "request")?;
+        Ok(SigningRequest(
+            self.0.resign(&request, instant(now, "now")?).or_throw()?,
+        ))
+    }
+
+    /// Parses the token answer.
+    #[wasm_bindgen(js_name = parseToken)]
+    pub fn parse_token(status: u16, headers: &str, body: &[u8]) -> JsResult<String> {
+        output(&Core::parse_token(&response(status, headers, body)?).or_throw()?)
+    }
+
+    /// Parses a create answer (201, with the challenge).
+    #[wasm_bindgen(js_name = parseCreateCustomer)]
+    pub fn parse_create_customer(status: u16, headers: &str, body: &[u8]) -> JsResult<String> {
+        output(&Core::parse_create_customer(&response(status, headers, body)?).or_throw()?)
+    }
+
+    /// Parses a get answer.
+    #[wasm_bindgen(js_name = parseGetCustomer)]
+    pub fn parse_get_customer(status: u16, headers: &str, body: &[u8]) -> JsResult<String> {
+        output(&Core::parse_get_customer(&response(status, headers, body)?).or_throw()?)
+    }
+
+    /// Parses a list answer (a bare array or `{data: [...]}`).
+    #[wasm_bindgen(js_name = parseListCustomers)]
+    pub fn parse_list_customers(status: u16, headers: &str, body: &[u8]) -> JsResult<String> {
+        output(&Core::parse_list_customers(&response(status, headers, body)?).or_throw()?)
+    }
+
+    /// Parses a deactivate/activate answer: the customer, or `null` for an empty body.
+    #[wasm_bindgen(js_name = parseStatusChange)]
+    pub fn parse_status_change(status: u16, headers: &str, body: &[u8]) -> JsResult<String> {
+        output(&Core::parse_status_change(&response(status, headers, body)?).or_throw()?)
+    }
+
+    /// Parses the simulator's answer (202).
+    #[wasm_bindgen(js_name = parseSimulatorVerify)]
+    pub fn parse_simulator_verify(status: u16, headers: &str, body: &[u8]) -> JsResult<()> {
+        Core::parse_simulator_verify(&response(status, headers, body)?).or_throw()
+    }
+
+    /// Parses a challenge answer into the base64 challenge.
+    #[wasm_bindgen(js_name = parseChallenge)]
+    pub fn parse_challenge(status: u16, headers: &str, body: &[u8]) -> JsResult<String> {
+        Core::parse_challenge(&response(status, headers, body)?).or_throw()
+    }
+
+    /// Parses a challenge submission's answer: the customer, or `null` for an empty body.
+    #[wasm_bindgen(js_name = parseSubmitChallenge)]
+    pub fn parse_submit_challenge(status: u16, headers: &str, body: &[u8]) -> JsResult<String> {
+        output(&Core::parse_submit_challenge(&response(status, headers, body)?).or_throw()?)
+    }
+}
+
+/// A request waiting for its signature.
+#[wasm_bindgen]
+pub struct SigningRequest(CoreSigningRequest);
+
+#[wasm_bindgen]
+impl SigningRequest {
+    /// The request without its `Signature-Input` and `Signature` headers.
+    #[wasm_bindgen(getter)]
+    pub fn request(&self) -> JsResult<String> {
+        output(&self.0.request)
+    }
+
+    /// The exact bytes to sign (the RFC 9421 signature base).
+    #[wasm_bindgen(getter, js_name = signatureBase)]
+    pub fn signature_base(&self) -> Vec<u8> {
+        self.0.signature_base().to_vec()
+    }
+
+    /// The `Signature-Input` value that will be sent.
+    #[wasm_bindgen(getter, js_name = signatureInput)]
+    pub fn signature_input(&self) -> String {
+        self.0.signature_input().to_owned()
+    }
+
+    /// The algorithm the signature must use (`"ecdsa-p384-sha384"`).
+    #[wasm_bindgen(getter)]
+    pub fn algorithm(&self) -> JsResult<String> {
+        output(&self.0.algorithm())
+    }
+
+    /// Completes the request with a signature made elsewhere: `"raw"` (r||s, as WebCrypto returns)
+    /// or `"der"` (as Android Keystore and most KMSs return).
+    pub fn finish(&self, signature: &[u8], encoding: &str) -> JsResult<String> {
+        let encoding = input(encoding, "encoding")?;
+        output(&self.0.clone().finish(signature, encoding).or_throw()?)
+    }
+
+    /// Signs with a key held by the core and completes the request.
+    pub fn sign(&self, key: &SigningKey) -> JsResult<String> {
+        output(&self.0.clone().sign(&key.0).or_throw()?)
+    }
+}
+
+/// Every issue of an OffBlocks create input (empty when valid): CAIP-10 chainId with its EIP-55
+/// checksum, externalId.
+#[wasm_bindgen(js_name = validateOffBlocksCustomerCreate)]
+pub fn validate_customer_create(input: &str) -> JsResult<String> {
+    let input: OffBlocksCustomerCreate = crate::convert::input(input, "input")?;
+    let issues: Vec<Issue> = input
+        .validate()
+        .err()
+        .map(|e: ValidationError| e.issues)
+        .unwrap_or_default();
+    output(&issues)
+}
+
+/// Whether a token should be refreshed at `now` (within `marginSeconds` of its expiry).
+#[wasm_bindgen(js_name = accessTokenNeedsRefresh)]
+pub fn access_token_needs_refresh(token: &str, now: &str, margin_seconds: u32) -> JsResult<bool> {
+    Ok(input::<AccessToken>(token, "token")?.needs_refresh(instant(now, "now")?, margin_seconds))
+}
+
+/// Whether deactivation is allowed from `status`.
+#[wasm_bindgen(js_name = offblocksCanDeactivate)]
+pub fn can_deactivate(status: &str) -> bool {
+    OffBlocksStatus::parse(status).can_deactivate()
+}
+
+/// Whether activation is allowed from `status`.
+#[wasm_bindgen(js_name = offblocksCanActivate)]
+pub fn can_activate(status: &str) -> bool {
+    OffBlocksStatus::parse(status).can_activate()
+}
+
+/// Decodes and checks an ownership challenge against the customer's CAIP-10 `chainId` and `now`.
+#[wasm_bindgen(js_name = openChallenge)]
+pub fn open_challenge(encoded: &str, chain_id: &str, now: &str) -> JsResult<String> {
+    output(&Challenge::open(encoded, chain_id, instant(now, "now")?).or_throw()?)
+}
+
+/// Checks the wallet's `personal_sign` signature (hex) against the challenge; returns what to submit.
+#[wasm_bindgen(js_name = acceptChallengeSignature)]
+pub fn accept_challenge_signature(
+    encoded: &str,
+    chain_id: &str,
+    now: &str,
+    signature_hex: &str,
+) -> JsResult<String> {
+    let challenge = Challenge::open(encoded, chain_id, instant(now, "now")?).or_throw()?;
+    output(&challenge.accept_signature(signature_hex).or_throw()?)
+}
+
+/// Signs a message with a test wallet's private key (hex), as `personal_sign` does. For tests,
+/// demos and local emulators only: real users sign in their own wallet.
+#[wasm_bindgen(js_name = signPersonalMessageForTesting)]
+pub fn sign_personal_message(private_key_hex: &str, message: &str) -> JsResult<String> {
+    use clientele_core::offblocks::eth::wallet;
+    let key = wallet::parse_hex_private_key(private_key_hex).ok_or_else(|| {
+        crate::convert::invalid_argument("privateKey", "`privateKey` must be 32 bytes of hex")
+    })?;
+    let signature = wallet::sign_personal_message(&key, message.as_bytes()).map_err(|_| {
+        crate::convert::invalid_argument("privateKey", "`privateKey` is not a valid secp256k1 key")
+    })?;
+    Ok(wallet::format_hex_signature(&signature))
+}
+
+/// Parses an OffBlocks webhook delivery.
+#[wasm_bindgen(js_name = offblocksWebhookParse)]
+pub fn webhook_parse(body: &[u8]) -> JsResult<String> {
+    output(&webhook::parse(body).or_throw()?)
+}
+
+/// Classifies a delivery from what the host knows (seen event id, last `updatedAt`).
+#[wasm_bindgen(js_name = offblocksWebhookClassify)]
+pub fn webhook_classify(
+    event: &str,
+    event_already_seen: bool,
+    last_updated_at: Option<String>,
+) -> JsResult<String> {
+    let event = input(event, "event")?;
+    let last = last_updated_at
+        .map(|t| instant(&t, "lastUpdatedAt"))
+        .transpose()?;
+    output(&webhook::classify(&event, event_already_seen, last))
+}
+
+/// Verifies an RFC 9421 signature on a delivery (when OffBlocks gives you a key).
+#[wasm_bindgen(js_name = offblocksWebhookVerifySignature)]
+pub fn webhook_verify_signature(
+    delivery: &str,
+    key: &VerifyingKey,
+    now: &str,
+    max_age_seconds: u32,
+) -> JsResult<String> {
+    let delivery = input(delivery, "delivery")?;
+    let verified =
+        webhook::verify_signature(&delivery, &key.0, instant(now, "now")?, max_age_seconds)
+            .or_throw()?;
+    output(&VerifiedSignatureSummary::from(&verified))
+}
+
+/// Remembers processed deliveries to tell new ones from duplicates and stale ones.
+#[wasm_bindgen(js_name = OffBlocksWebhookDeduplicator)]
+pub struct Deduplicator(WebhookDeduplicator);
+
+#[wasm_bindgen(js_class = OffBlocksWebhookDeduplicator)]
+impl Deduplicator {
+    /// Remembers up to `capacity` event ids.
+    #[wasm_bindgen(constructor)]
+    pub fn new(capacity: u32) -> Deduplicator {
+        Deduplicator(WebhookDeduplicator::new(
+            usize::try_from(capacity).unwrap_or(usize::MAX),
+        ))
+    }
+
+    /// `"new"`, `"duplicate"` or `"stale"`; records new deliveries.
+    pub fn observe(&mut self, event: &str) -> JsResult<String> {
+        output(&self.0.observe(&input(event, "event")?))
+    }
+
+    /// The state, to persist between runs.
+    #[wasm_bindgen(js_name = toJSON)]
+    pub fn to_json(&self) -> JsResult<String> {
+        output(&self.0)
+    }
+
+    /// Restores persisted state.
+    #[wasm_bindgen(js_name = fromJSON)]
+    pub fn from_json(state: &str) -> JsResult<Deduplicator> {
+        Ok(Deduplicator(input(state, "state")?))
+    }
+}
