@@ -2,10 +2,10 @@
 //! `clientele-core`; this crate only converts values across the JS boundary (serde-wasm-bindgen
 //! with tsify-generated TypeScript types) and turns every error into one `ClienteleError`.
 
-mod bloc;
-mod convert;
-mod offblocks;
-mod sig;
+pub mod bloc;
+pub mod convert;
+pub mod offblocks;
+pub mod sig;
 
 use wasm_bindgen::prelude::wasm_bindgen;
 
