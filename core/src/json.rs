@@ -2,7 +2,7 @@
 //! values), and tolerant readers for the providers' timestamp quirks.
 
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
-use serde::de::{DeserializeOwned, Error as _};
+use serde::de::{DeserializeOwned, Visitor};
 use serde::{Deserialize, Deserializer};
 
 /// Where and why decoding failed. The message never holds the offending value.
@@ -14,23 +14,95 @@ pub(crate) struct JsonFailure {
     pub message: String,
 }
 
-/// Decodes `body` as `T`. The common, successful case runs plain serde_json; only a failure is
-/// decoded a second time with path tracking, so errors say exactly where they are.
+/// Decodes `body` as `T`. On failure, the JSON path of the offending value is recovered from
+/// the error's position by a small scanner ([`path_at`]) instead of a second, path-tracking
+/// deserialisation (which would double the code generated for every type). The readers below
+/// fail inside their visitors, so serde_json positions their errors at the offending value.
 pub(crate) fn decode<T: DeserializeOwned>(body: &[u8]) -> Result<T, JsonFailure> {
-    match serde_json::from_slice(body) {
-        Ok(v) => Ok(v),
-        Err(first) => {
-            let mut de = serde_json::Deserializer::from_slice(body);
-            let (path, err) = match serde_path_to_error::deserialize::<_, T>(&mut de) {
-                Ok(_) => (String::from("."), first),
-                Err(e) => (e.path().to_string(), e.into_inner()),
-            };
-            Err(JsonFailure {
-                path: if path.is_empty() { ".".into() } else { path },
-                message: describe(&err),
-            })
+    serde_json::from_slice(body).map_err(|err| JsonFailure {
+        path: path_at(body, err.line(), err.column()),
+        message: describe(&err),
+    })
+}
+
+/// The JSON path (`data[3].created_at`, `.` for the top level) open at `line`:`column` of `body`,
+/// as serde_json reports positions (1-based line, bytes into it).
+fn path_at(body: &[u8], line: usize, column: usize) -> String {
+    enum Frame {
+        Object {
+            key: Option<String>,
+            expecting_key: bool,
+        },
+        Array(usize),
+    }
+    let line_start = match line {
+        0 | 1 => 0,
+        n => body
+            .iter()
+            .enumerate()
+            .filter(|(_, b)| **b == b'\n')
+            .nth(n - 2)
+            .map_or(body.len(), |(i, _)| i + 1),
+    };
+    let end = line_start.saturating_add(column).min(body.len());
+    let mut stack: Vec<Frame> = Vec::new();
+    let mut bytes = body.iter().take(end).copied();
+    let mut last = 0u8;
+    while let Some(b) = bytes.next() {
+        last = b;
+        match b {
+            b'{' => stack.push(Frame::Object {
+                key: None,
+                expecting_key: true,
+            }),
+            b'[' => stack.push(Frame::Array(0)),
+            b'}' | b']' => {
+                stack.pop();
+            }
+            b',' => match stack.last_mut() {
+                Some(Frame::Array(i)) => *i += 1,
+                Some(Frame::Object { expecting_key, .. }) => *expecting_key = true,
+                None => {}
+            },
+            b'"' => {
+                let mut text = Vec::new();
+                while let Some(c) = bytes.next() {
+                    match c {
+                        b'\\' => {
+                            bytes.next();
+                        }
+                        b'"' => break,
+                        _ => text.push(c),
+                    }
+                }
+                if let Some(Frame::Object { key, expecting_key }) = stack.last_mut()
+                    && *expecting_key
+                {
+                    *key = Some(String::from_utf8_lossy(&text).into_owned());
+                    *expecting_key = false;
+                }
+            }
+            _ => {}
         }
     }
+    // An error reported just after an opening bracket is about the value it opens.
+    if last == b'[' || last == b'{' {
+        stack.pop();
+    }
+    let mut path = String::new();
+    for frame in &stack {
+        match frame {
+            Frame::Object { key: Some(k), .. } => {
+                if !path.is_empty() {
+                    path.push('.');
+                }
+                path.push_str(k);
+            }
+            Frame::Object { key: None, .. } => {}
+            Frame::Array(i) => path.push_str(&format!("[{i}]")),
+        }
+    }
+    if path.is_empty() { ".".into() } else { path }
 }
 
 /// A description of a serde_json error that never repeats the input: serde's own messages can
@@ -87,32 +159,58 @@ pub(crate) fn parse_timestamp(s: &str) -> Option<DateTime<FixedOffset>> {
     DateTime::parse_from_rfc3339(s).ok()
 }
 
+/// A reader of optional strings that validates inside `visit_str`, so serde_json positions a
+/// failure at the value itself (and [`path_at`] names it).
+struct CheckedStr<F>(F, &'static str);
+
+impl<'de, T, F: Fn(&str) -> Option<T>> Visitor<'de> for CheckedStr<F> {
+    type Value = Option<T>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.1)
+    }
+
+    fn visit_none<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_str(self)
+    }
+
+    fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<Self::Value, E> {
+        if is_unset(s) {
+            return Ok(None);
+        }
+        (self.0)(s).map(Some).ok_or_else(|| safe_error(self.1))
+    }
+}
+
 /// Reads an optional timestamp: `null`, `""` and the Go zero time `0001-01-01T00:00:00Z` are
 /// `None`; anything else must be RFC 3339.
 pub(crate) fn opt_timestamp<'de, D: Deserializer<'de>>(
     d: D,
 ) -> Result<Option<DateTime<Utc>>, D::Error> {
-    match opt_str(d)? {
-        None => Ok(None),
-        Some(s) if is_unset(&s) => Ok(None),
-        Some(s) => parse_timestamp(&s)
-            .map(|t| Some(t.with_timezone(&Utc)))
-            .ok_or_else(|| safe_error("expected an RFC 3339 timestamp")),
-    }
+    let parse = |s: &str| parse_timestamp(s).map(|t| t.with_timezone(&Utc));
+    d.deserialize_option(CheckedStr(parse, "expected an RFC 3339 timestamp"))
 }
 
 /// Reads a calendar date sent as a timestamp (`1992-03-30T00:00:00Z`) or as `1992-03-30`: the
 /// date as written, in the timestamp's own offset. Unset values are `None` as in [`opt_timestamp`].
 pub(crate) fn opt_date<'de, D: Deserializer<'de>>(d: D) -> Result<Option<NaiveDate>, D::Error> {
-    match opt_str(d)? {
-        None => Ok(None),
-        Some(s) if is_unset(&s) => Ok(None),
-        Some(s) => parse_timestamp(&s)
+    let parse = |s: &str| {
+        parse_timestamp(s)
             .map(|t| t.date_naive())
-            .or_else(|| crate::validate::calendar_date(&s))
-            .map(Some)
-            .ok_or_else(|| safe_error("expected a date (YYYY-MM-DD) or an RFC 3339 timestamp")),
-    }
+            .or_else(|| crate::validate::calendar_date(s))
+    };
+    d.deserialize_option(CheckedStr(
+        parse,
+        "expected a date (YYYY-MM-DD) or an RFC 3339 timestamp",
+    ))
 }
 
 /// Reads a string field that may be `null` or missing as the empty string.
@@ -127,24 +225,33 @@ pub(crate) fn non_empty<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String
         .map(|s| s.into_owned()))
 }
 
-/// Reads a value sent either as a string (`"1"`) or as a number (`1`), as a string.
+/// Reads a value sent either as a string (`"1"`) or as an integer (`1`), as a string.
 pub(crate) fn string_or_number<'de, D: Deserializer<'de>>(
     d: D,
 ) -> Result<Option<String>, D::Error> {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum Raw<'a> {
-        Str(#[serde(borrow)] std::borrow::Cow<'a, str>),
-        Int(i64),
-        Null(()),
+    struct V;
+    impl<'de> Visitor<'de> for V {
+        type Value = Option<String>;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a string or an integer")
+        }
+        fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<Self::Value, E> {
+            Ok(Some(s.to_owned()))
+        }
+        fn visit_i64<E: serde::de::Error>(self, n: i64) -> Result<Self::Value, E> {
+            Ok(Some(n.to_string()))
+        }
+        fn visit_u64<E: serde::de::Error>(self, n: u64) -> Result<Self::Value, E> {
+            Ok(Some(n.to_string()))
+        }
+        fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_none<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
     }
-    match Raw::deserialize(d).map_err(|_| {
-        D::Error::custom(format_args!("{SAFE_PREFIX}expected a string or an integer"))
-    })? {
-        Raw::Str(s) => Ok(Some(s.into_owned())),
-        Raw::Int(n) => Ok(Some(n.to_string())),
-        Raw::Null(()) => Ok(None),
-    }
+    d.deserialize_any(V)
 }
 
 #[cfg(test)]
@@ -207,6 +314,21 @@ mod tests {
         assert_eq!(t.tier.as_deref(), Some("3"));
         let e = decode::<T>(br#"{"tier":[1]}"#).unwrap_err();
         assert_eq!(e.path, "tier");
+    }
+
+    #[test]
+    fn paths_are_found_from_positions() {
+        let body = br#"{"data": [ {"a": 1}, {"b": "x,]}\"", "c": [0, {"d": 2}]} ]}"#;
+        let at = |needle: &str| {
+            let text = std::str::from_utf8(body).unwrap();
+            path_at(body, 1, text.find(needle).unwrap() + needle.len())
+        };
+        assert_eq!(at(r#""a": 1"#), "data[0].a");
+        assert_eq!(at(r#""b": "x,]}\"""#), "data[1].b");
+        assert_eq!(at(r#""d": 2"#), "data[1].c[1].d");
+        assert_eq!(at(r#""d": 2}"#), "data[1].c[1]");
+        assert_eq!(path_at(b"{\n\"a\":\n [1,\n 2]}", 4, 2), "a[1]");
+        assert_eq!(path_at(b"", 1, 5), ".");
     }
 
     #[test]
