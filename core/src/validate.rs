@@ -170,7 +170,7 @@ impl Issues {
 }
 
 /// Standard base64 that accepts data with or without `=` padding (both are common in uploads).
-const BASE64_LENIENT_PADDING: GeneralPurpose = GeneralPurpose::new(
+pub(crate) const BASE64_LENIENT_PADDING: GeneralPurpose = GeneralPurpose::new(
     &base64::alphabet::STANDARD,
     GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent),
 );

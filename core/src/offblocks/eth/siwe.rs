@@ -43,7 +43,7 @@ use core::str::FromStr;
 use core::time::Duration;
 
 use base64::Engine as _;
-use base64::engine::general_purpose::STANDARD_PAD_INDIFFERENT;
+use crate::validate::BASE64_LENIENT_PADDING as STANDARD_PAD_INDIFFERENT;
 use chrono::{DateTime, FixedOffset, SecondsFormat, TimeDelta, Utc};
 
 use super::caip::parse_chain_id;
