@@ -1,21 +1,25 @@
 // Builds the npm package `clientele` into npm/dist:
 //   1. the wasm module: `cargo build --release --target wasm32-unknown-unknown -p clientele-wasm`
 //   2. JS glue with the pinned wasm-bindgen CLI (installed with cargo if missing): --target nodejs
-//      (CommonJS, synchronous load) and --target web (ESM, loads the .wasm by URL)
+//      (CommonJS, synchronous load) and --target web (ESM, loads the .wasm by URL), into npm/wasm/
+//      (an intermediate the TypeScript sources import their types from)
 //   3. `wasm-opt -Oz` from the pinned npm package binaryen, applied once and copied to both
-//   4. the TypeScript host layer, compiled to ESM and CommonJS
-//   5. a size report (raw and gzip)
-// Nothing generated is committed: dist/ is ignored.
+//   4. the TypeScript host layer, compiled to ESM (every entry) and CommonJS (the Node entry)
+//   5. a size report (raw and gzip) in dist/size.json, and the inputs' hash in dist/.inputs
+// Nothing generated is committed: npm/wasm and npm/dist are ignored.
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
+import { inputsHash } from './inputs.mjs';
 
 const npm = join(dirname(fileURLToPath(import.meta.url)), '..');
 const root = join(npm, '..');
 const dist = join(npm, 'dist');
+const glue = join(npm, 'wasm');
 const WASM_BINDGEN = '0.2.130'; // must equal the wasm-bindgen crate version pinned in Cargo.toml
+const started = Date.now();
 
 const run = (cmd, args, opts = {}) => {
   console.log(`$ ${cmd} ${args.join(' ')}`);
@@ -29,7 +33,11 @@ const output = (cmd, args) => {
   }
 };
 
-// 0. The pinned wasm-bindgen CLI (cached in ~/.cargo/bin).
+// 0. Tools: the npm dev dependencies (binaryen, typescript) and the pinned wasm-bindgen CLI
+//    (cached in ~/.cargo/bin).
+if (!existsSync(join(npm, 'node_modules/.bin/wasm-opt')) || !existsSync(join(npm, 'node_modules/.bin/tsc'))) {
+  run('npm', ['ci', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: npm });
+}
 const cargoToml = readFileSync(join(root, 'Cargo.toml'), 'utf8');
 if (!cargoToml.includes(`wasm-bindgen = "=${WASM_BINDGEN}"`)) {
   throw new Error(`npm/scripts/build.mjs pins wasm-bindgen ${WASM_BINDGEN}, but Cargo.toml pins another version`);
@@ -37,36 +45,50 @@ if (!cargoToml.includes(`wasm-bindgen = "=${WASM_BINDGEN}"`)) {
 if (output('wasm-bindgen', ['--version']) !== `wasm-bindgen ${WASM_BINDGEN}`) {
   run('cargo', ['install', 'wasm-bindgen-cli', '--version', WASM_BINDGEN, '--bin', 'wasm-bindgen', '--bin', 'wasm-bindgen-test-runner']);
 }
+const hash = inputsHash(root);
 
 // 1. The module.
 run('cargo', ['build', '--release', '--target', 'wasm32-unknown-unknown', '-p', 'clientele-wasm']);
 const wasm = join(root, 'target/wasm32-unknown-unknown/release/clientele_wasm.wasm');
 
 // 2. Glue for Node (CommonJS) and the web (ESM).
-rmSync(dist, { recursive: true, force: true });
-for (const target of ['nodejs', 'web']) {
-  const out = join(dist, 'wasm', target === 'nodejs' ? 'node' : 'web');
+rmSync(glue, { recursive: true, force: true });
+for (const [target, dir] of [['nodejs', 'node'], ['web', 'web']]) {
+  const out = join(glue, dir);
   run('wasm-bindgen', ['--target', target, '--out-dir', out, '--out-name', 'clientele_wasm', wasm]);
+  rmSync(join(out, 'clientele_wasm_bg.wasm.d.ts')); // the raw exports' types: internal
+  // `[Symbol.dispose]` needs lib esnext.disposable in every consumer's tsconfig; the methods stay,
+  // only their declarations go (the wrapper never exposes the raw classes).
+  for (const file of readdirSync(out).filter((f) => f.endsWith('.d.ts'))) {
+    const path = join(out, file);
+    writeFileSync(path, readFileSync(path, 'utf8').replace(/^\s*\[Symbol\.dispose\]\(\): void;\n/gm, ''));
+  }
 }
 // The nodejs glue is CommonJS: mark its folder so ESM packages can require it unambiguously.
-writeFileSync(join(dist, 'wasm/node/package.json'), '{ "type": "commonjs" }\n');
-renameSync(join(dist, 'wasm/node/clientele_wasm.js'), join(dist, 'wasm/node/clientele_wasm.cjs'));
-cpSync(join(dist, 'wasm/node/clientele_wasm.d.ts'), join(dist, 'wasm/node/clientele_wasm.d.cts'));
+writeFileSync(join(glue, 'node/package.json'), '{ "type": "commonjs" }\n');
+renameSync(join(glue, 'node/clientele_wasm.js'), join(glue, 'node/clientele_wasm.cjs'));
+renameSync(join(glue, 'node/clientele_wasm.d.ts'), join(glue, 'node/clientele_wasm.d.cts'));
+const nodeGlue = join(glue, 'node/clientele_wasm.cjs');
+writeFileSync(nodeGlue, readFileSync(nodeGlue, 'utf8').replace('/* @ts-self-types="./clientele_wasm.d.ts" */', '/* @ts-self-types="./clientele_wasm.d.cts" */'));
 
 // 3. Optimise once, share.
-const webWasm = join(dist, 'wasm/web/clientele_wasm_bg.wasm');
+const webWasm = join(glue, 'web/clientele_wasm_bg.wasm');
 const before = statSync(webWasm).size;
 run(join(npm, 'node_modules/.bin/wasm-opt'), [
   '-Oz', '--strip-debug', '--strip-producers',
   '--enable-bulk-memory', '--enable-nontrapping-float-to-int', '--enable-sign-ext', '--enable-mutable-globals',
   webWasm, '-o', webWasm,
 ]);
-cpSync(webWasm, join(dist, 'wasm/node/clientele_wasm_bg.wasm'));
+cpSync(webWasm, join(glue, 'node/clientele_wasm_bg.wasm'));
 
-// 4. The TypeScript host layer: ESM and CommonJS builds.
+// 4. The TypeScript host layer: ESM (every entry) and CommonJS (the Node entry), beside the glue.
+rmSync(dist, { recursive: true, force: true });
+mkdirSync(dist);
+cpSync(glue, join(dist, 'wasm'), { recursive: true });
 const tsc = join(npm, 'node_modules/.bin/tsc');
 run(tsc, ['-p', join(npm, 'tsconfig.json')]);
 run(tsc, ['-p', join(npm, 'tsconfig.cjs.json')]);
+writeFileSync(join(dist, 'cjs/package.json'), '{ "type": "commonjs" }\n');
 
 // 5. Size report.
 const bytes = readFileSync(webWasm);
@@ -76,8 +98,12 @@ const report = {
   beforeWasmOptBytes: before,
 };
 writeFileSync(join(dist, 'size.json'), JSON.stringify(report, null, 2) + '\n');
+writeFileSync(join(dist, '.inputs'), hash + '\n');
 console.log(
   `size: clientele_wasm_bg.wasm ${(report.wasmRawBytes / 1024).toFixed(1)} KiB raw, ` +
     `${(report.wasmGzipBytes / 1024).toFixed(1)} KiB gzip (before wasm-opt ${(before / 1024).toFixed(1)} KiB)`,
 );
-if (!existsSync(join(dist, 'esm/node.js'))) throw new Error('the host layer was not built');
+if (!existsSync(join(dist, 'esm/node.js')) || !existsSync(join(dist, 'cjs/node.js'))) {
+  throw new Error('the host layer was not built');
+}
+console.log(`build: done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
