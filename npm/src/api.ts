@@ -27,7 +27,6 @@ export type { BodyInput, HeadersInput, HeadersLike, Instant } from './raw.js';
 export {
   Bloc,
   BlocCustomerPager,
-  blocCustomerHasKycTier,
   isBlocCustomerId,
   normalizeNigerianPhone,
   validateBlocCustomerCreate,

@@ -2,7 +2,7 @@
 
 import type * as Glue from '../wasm/node/clientele_wasm.cjs';
 import { invalidArgument } from './errors.js';
-import { bytes, call, day, headerList, parse, str, toJson } from './raw.js';
+import { bytes, call, day, headerList, optStr, opts, parse, str, toJson } from './raw.js';
 import type { BodyInput, HeadersInput, Raw } from './raw.js';
 import type {
   Customer,
@@ -59,7 +59,7 @@ export class Bloc {
   readonly raw: Glue.Bloc;
 
   constructor(secretKey: string, options: BlocOptions = {}) {
-    this.raw = call((raw) => new raw.Bloc(str(secretKey, 'secretKey'), options.baseUrl ?? undefined));
+    this.raw = call((raw) => new raw.Bloc(str(secretKey, 'secretKey'), optStr(opts(options).baseUrl, 'baseUrl')));
   }
 
   /** `"test"` or `"live"`, from the key. */
@@ -164,9 +164,10 @@ export class Bloc {
 }
 
 /**
- * Walks every page of customers: `nextRequest(bloc)` until it returns `undefined`, feeding each
- * parsed page to `advance(page)`. Stops with `paging_ignored` if Bloc returns the same page twice.
- * `BlocClient.customerPages()` runs this loop for you.
+ * Walks every page of customers: send `nextRequest(bloc)` until it returns `undefined`, and hand
+ * each answer to `advance(response)`, which parses the page and moves on. Stops with
+ * `paging_ignored` if Bloc returns the same page twice. `BlocClient.customerPages()` runs this
+ * loop for you.
  */
 export class BlocCustomerPager {
   readonly #raw: Glue.BlocCustomerPager;
@@ -183,9 +184,9 @@ export class BlocCustomerPager {
     });
   }
 
-  /** Records a parsed page. */
-  advance(page: CustomerPage): void {
-    call(() => this.#raw.advance(toJson(page, 'page')));
+  /** Parses the answer to the last `nextRequest` and records it; returns the page. */
+  advance(response: ResponseInput): CustomerPage {
+    return parseWith(response, (_, s, h, b) => parse<CustomerPage>(this.#raw.advance(s, h, b)));
   }
 
   /** Whether every page has been seen. */
@@ -229,9 +230,4 @@ export function normalizeNigerianPhone(value: string): string {
 /** Whether `value` is a well-formed Bloc customer id (24 hex characters). */
 export function isBlocCustomerId(value: string): boolean {
   return typeof value === 'string' && call((raw) => raw.isBlocCustomerId(value));
-}
-
-/** Whether `customer` has reached at least KYC tier `tier`. */
-export function blocCustomerHasKycTier(customer: Customer, tier: 0 | 1 | 2 | 3): boolean {
-  return call((raw) => raw.blocCustomerHasKycTier(toJson(customer, 'customer'), tier));
 }

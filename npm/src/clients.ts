@@ -4,7 +4,7 @@ import { Bloc, BlocCustomerPager } from './bloc.js';
 import { ClienteleError, invalidArgument, isClienteleError } from './errors.js';
 import { OffBlocks } from './offblocks.js';
 import type { SigningRequest } from './offblocks.js';
-import { bytes, str, uuid } from './raw.js';
+import { bytes, opts, str, uuid } from './raw.js';
 import type { BodyInput } from './raw.js';
 import { SigningKey } from './sig.js';
 import type { Jwk } from './sig.js';
@@ -32,6 +32,20 @@ import type {
   SignatureEncoding,
   SigningConfig,
 } from './types.js';
+
+function clock(now: (() => Date) | undefined): () => Date {
+  if (now === undefined) return () => new Date();
+  if (typeof now !== 'function') throw invalidArgument('now', '`now` must be a function returning a Date');
+  return now;
+}
+
+function seconds(value: number | undefined, fallback: number, name: string): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
+    throw invalidArgument(name, `\`${name}\` must be a whole number of seconds`);
+  }
+  return value;
+}
 
 function refuseInBrowser(what: string, allowed: boolean | undefined): void {
   if (allowed === true || !inBrowser()) return;
@@ -80,7 +94,7 @@ export class BlocClient {
     refuseInBrowser('A Bloc secret key', options.dangerouslyAllowBrowser);
     this.#bloc = new Bloc(str(options.secretKey, 'secretKey'), { baseUrl: options.baseUrl });
     this.#policy = policy(options);
-    this.#now = options.now ?? (() => new Date());
+    this.#now = clock(options.now);
   }
 
   /** `"test"` or `"live"`, from the key. */
@@ -108,9 +122,7 @@ export class BlocClient {
     for (;;) {
       const request = pager.nextRequest(this.#bloc);
       if (request === undefined) return;
-      const page = await this.#send(request, Bloc.parseListCustomers, options);
-      pager.advance(page);
-      yield page;
+      yield await this.#send(request, (response) => pager.advance(response), options);
     }
   }
 
@@ -136,7 +148,7 @@ export class BlocClient {
 
   /** KYC tier 1: date and place of birth, gender, address, a selfie. */
   async upgradeKycTier1(customerId: string, payload: KycTier1Upgrade, options: KycTier1Options = {}): Promise<Customer> {
-    const today = options.today ?? this.#now();
+    const today = opts(options).today ?? this.#now();
     return this.#send(this.#bloc.buildKycTier1Upgrade(customerId, payload, today), Bloc.parseKycUpgrade, options);
   }
 
@@ -168,7 +180,7 @@ export class BlocClient {
  * returns the signature: raw `r||s` by default (what WebCrypto's ECDSA returns), or DER when the
  * client's `signatureEncoding` is `"der"`.
  */
-export type Signer = (signatureBase: Uint8Array) => Promise<BodyInput> | BodyInput;
+export type Signer = (signatureBase: Uint8Array<ArrayBuffer>) => Promise<BodyInput> | BodyInput;
 
 /** A bearer token, or where to get one (your backend, for a browser). */
 export type TokenSource = string | AccessToken | (() => Promise<string | AccessToken> | string | AccessToken);
@@ -244,9 +256,9 @@ export class OffBlocksClient {
       challengePaths: options.challengePaths,
     });
     this.#policy = policy(options);
-    this.#now = options.now ?? (() => new Date());
-    this.#margin = options.refreshMarginSeconds ?? 60;
-    this.#resignAfterMs = (options.resignAfterSeconds ?? 30) * 1000;
+    this.#now = clock(options.now);
+    this.#margin = seconds(options.refreshMarginSeconds, 60, 'refreshMarginSeconds');
+    this.#resignAfterMs = seconds(options.resignAfterSeconds, 30, 'resignAfterSeconds') * 1000;
 
     if ((options.signingKey === undefined) === (options.signer === undefined)) {
       throw invalidArgument('signingKey', 'pass exactly one of `signingKey` and `signer`');
@@ -365,7 +377,8 @@ export class OffBlocksClient {
   }
 
   #key(options: IdempotentRequestOptions): string {
-    return options.idempotencyKey === undefined ? uuid() : str(options.idempotencyKey, 'idempotencyKey');
+    const key = opts(options).idempotencyKey;
+    return key === undefined ? uuid() : str(key, 'idempotencyKey');
   }
 
   /** Creates a customer; the answer carries its ownership challenge (see `openChallenge`). */

@@ -4,12 +4,23 @@
 //   import { init, validateBlocCustomerCreate } from 'clientele/init';
 //   await init(new URL('/assets/clientele_wasm_bg.wasm', location.href)); // or bytes, a Response, a WebAssembly.Module
 import * as glue from '../wasm/web/clientele_wasm.js';
-import type { InitInput, SyncInitInput } from '../wasm/web/clientele_wasm.js';
+import type { InitInput as GlueInitInput, SyncInitInput as GlueSyncInitInput } from '../wasm/web/clientele_wasm.js';
 import { ClienteleError } from './errors.js';
 import { bind, isBound } from './raw.js';
 
 export * from './api.js';
-export type { InitInput, SyncInitInput };
+
+/**
+ * A compiled `WebAssembly.Module` (typed structurally, so the types need neither the DOM library
+ * nor Node's).
+ */
+export type CompiledModule = object;
+
+/** What `init` loads the module from: a URL, a fetch `Response`, the bytes, or a compiled module. */
+export type InitInput = string | URL | Request | Response | ArrayBuffer | ArrayBufferView | CompiledModule;
+
+/** What `initSync` instantiates: the bytes or a compiled module. */
+export type SyncInitInput = ArrayBuffer | ArrayBufferView | CompiledModule;
 
 let loading: Promise<void> | undefined;
 let resolveReady: () => void = () => {};
@@ -27,7 +38,7 @@ export const ready: Promise<void> = new Promise<void>((resolve) => {
 export function init(input?: InitInput | Promise<InitInput>): Promise<void> {
   if (isBound()) return Promise.resolve();
   loading ??= glue
-    .default(input === undefined ? undefined : { module_or_path: input })
+    .default(input === undefined ? undefined : { module_or_path: input as GlueInitInput | Promise<GlueInitInput> })
     .then(() => {
       bind(glue);
       resolveReady();
@@ -43,7 +54,7 @@ export function init(input?: InitInput | Promise<InitInput>): Promise<void> {
 export function initSync(module: SyncInitInput): void {
   if (isBound()) return;
   try {
-    glue.initSync({ module });
+    glue.initSync({ module: module as GlueSyncInitInput });
   } catch (cause) {
     throw new ClienteleError({ code: 'init_failed', message: 'the Clientele WebAssembly module could not be instantiated', cause });
   }

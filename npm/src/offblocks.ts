@@ -4,7 +4,7 @@
 import type * as Glue from '../wasm/node/clientele_wasm.cjs';
 import { parseWith } from './bloc.js';
 import type { ResponseInput } from './bloc.js';
-import { bytes, call, iso, parse, str, toJson, uuid } from './raw.js';
+import { bytes, call, iso, optStr, opts, parse, str, toJson, u32, uuid } from './raw.js';
 import type { BodyInput, Instant } from './raw.js';
 import { SigningKey } from './sig.js';
 import type {
@@ -70,8 +70,8 @@ export class SigningRequest {
   }
 
   /** The exact bytes to sign (the RFC 9421 signature base). */
-  get signatureBase(): Uint8Array {
-    return call(() => this.#raw.signatureBase);
+  get signatureBase(): Uint8Array<ArrayBuffer> {
+    return call(() => this.#raw.signatureBase as Uint8Array<ArrayBuffer>);
   }
 
   /** The `Signature-Input` value that will be sent. */
@@ -115,9 +115,9 @@ export class OffBlocks {
         if (typeof options !== 'object' || options === null) {
           return new raw.OffBlocks(raw.OffBlocks.SANDBOX_BASE_URL, 'null'); // refused: invalid_argument
         }
-        const signing = { ...(options.signing ?? {}), keyId: options.keyId };
+        const signing = { ...opts(options.signing, 'signing'), keyId: options.keyId };
         let context = new raw.OffBlocks(
-          options.baseUrl ?? raw.OffBlocks.SANDBOX_BASE_URL,
+          optStr(options.baseUrl, 'baseUrl') ?? raw.OffBlocks.SANDBOX_BASE_URL,
           toJson(signing, 'signing'),
         );
         if (options.challengePaths !== undefined) {
@@ -157,44 +157,44 @@ export class OffBlocks {
   /** `POST /customers`: the customer and its ownership challenge. */
   buildCreateCustomer(input: OffBlocksCustomerCreate, options: OperationOptions = {}): SigningRequest {
     return signing(() =>
-      this.#raw.buildCreateCustomer(toJson(input, 'input'), key(options), iso(options.now)),
+      this.#raw.buildCreateCustomer(toJson(input, 'input'), key(opts(options)), iso(opts(options).now)),
     );
   }
 
   /** `GET /customers`. */
   buildListCustomers(options: { now?: Instant | undefined } = {}): SigningRequest {
-    return signing(() => this.#raw.buildListCustomers(iso(options.now)));
+    return signing(() => this.#raw.buildListCustomers(iso(opts(options).now)));
   }
 
   /** `GET /customers/{id}`. */
   buildGetCustomer(customerId: string, options: { now?: Instant | undefined } = {}): SigningRequest {
-    return signing(() => this.#raw.buildGetCustomer(str(customerId, 'customerId'), iso(options.now)));
+    return signing(() => this.#raw.buildGetCustomer(str(customerId, 'customerId'), iso(opts(options).now)));
   }
 
   /** `PATCH /customers/{id}/deactivate`. */
   buildDeactivateCustomer(customerId: string, options: OperationOptions = {}): SigningRequest {
     return signing(() =>
-      this.#raw.buildDeactivateCustomer(str(customerId, 'customerId'), key(options), iso(options.now)),
+      this.#raw.buildDeactivateCustomer(str(customerId, 'customerId'), key(opts(options)), iso(opts(options).now)),
     );
   }
 
   /** `PATCH /customers/{id}/activate`. */
   buildActivateCustomer(customerId: string, options: OperationOptions = {}): SigningRequest {
     return signing(() =>
-      this.#raw.buildActivateCustomer(str(customerId, 'customerId'), key(options), iso(options.now)),
+      this.#raw.buildActivateCustomer(str(customerId, 'customerId'), key(opts(options)), iso(opts(options).now)),
     );
   }
 
   /** `PATCH /simulator/customers/{id}/verify` (sandbox only). */
   buildSimulatorVerify(customerId: string, options: OperationOptions = {}): SigningRequest {
     return signing(() =>
-      this.#raw.buildSimulatorVerify(str(customerId, 'customerId'), key(options), iso(options.now)),
+      this.#raw.buildSimulatorVerify(str(customerId, 'customerId'), key(opts(options)), iso(opts(options).now)),
     );
   }
 
   /** `GET` the customer's current ownership challenge. */
   buildGetChallenge(customerId: string, options: { now?: Instant | undefined } = {}): SigningRequest {
-    return signing(() => this.#raw.buildGetChallenge(str(customerId, 'customerId'), iso(options.now)));
+    return signing(() => this.#raw.buildGetChallenge(str(customerId, 'customerId'), iso(opts(options).now)));
   }
 
   /** `POST` the signed challenge (from `acceptChallengeSignature`). */
@@ -207,8 +207,8 @@ export class OffBlocks {
       this.#raw.buildSubmitChallenge(
         str(customerId, 'customerId'),
         toJson(submission, 'submission'),
-        key(options),
-        iso(options.now),
+        key(opts(options)),
+        iso(opts(options).now),
       ),
     );
   }
@@ -218,7 +218,7 @@ export class OffBlocks {
    * whose first signature has grown too old.
    */
   resign(request: HttpRequest, options: { now?: Instant | undefined } = {}): SigningRequest {
-    return signing(() => this.#raw.resign(toJson(request, 'request'), iso(options.now)));
+    return signing(() => this.#raw.resign(toJson(request, 'request'), iso(opts(options).now)));
   }
 
   /** Parses the token answer. */
@@ -269,7 +269,7 @@ export function validateOffBlocksCustomerCreate(input: OffBlocksCustomerCreate):
 
 /** Whether to fetch a new token before the next request: `now` is within `marginSeconds` (default 60) of its expiry. */
 export function accessTokenNeedsRefresh(token: AccessToken, now?: Instant, marginSeconds = 60): boolean {
-  return call((raw) => raw.accessTokenNeedsRefresh(toJson(token, 'token'), iso(now), marginSeconds));
+  return call((raw) => raw.accessTokenNeedsRefresh(toJson(token, 'token'), iso(now), u32(marginSeconds, 'marginSeconds')));
 }
 
 /** Whether a customer in `status` may be deactivated. */

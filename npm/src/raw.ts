@@ -157,3 +157,23 @@ export function uuid(): string {
   const h = Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
+
+/** An options argument: `undefined` or `null` for none, else an object. */
+export function opts<T extends object>(value: T | null | undefined, name = 'options'): Partial<T> {
+  if (value === undefined || value === null) return {};
+  if (typeof value !== 'object') throw invalidArgument(name, `\`${name}\` must be an object`);
+  return value;
+}
+
+/** An optional string argument. */
+export function optStr(value: unknown, name: string): string | undefined {
+  return value === undefined || value === null ? undefined : str(value, name);
+}
+
+/** A whole number in 0..2^32-1. */
+export function u32(value: unknown, name: string): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 0xffffffff) {
+    throw invalidArgument(name, `\`${name}\` must be a whole number from 0 to 4294967295`);
+  }
+  return value;
+}

@@ -3,7 +3,7 @@
 
 import type * as Glue from '../wasm/node/clientele_wasm.cjs';
 import { invalidArgument } from './errors.js';
-import { bytes, call, headerList, iso, parse, str, toJson } from './raw.js';
+import { bytes, call, headerList, iso, opts, parse, str, toJson, u32 } from './raw.js';
 import type { BodyInput, HeadersInput, Instant } from './raw.js';
 import type { Algorithm, DigestAlgorithm, HttpRequest, Method, VerifiedSignatureSummary } from './types.js';
 
@@ -145,6 +145,9 @@ export function toHttpRequest(message: SignedMessage, defaultMethod: Method = 'P
     throw invalidArgument('message', '`message` must be an object with `url`, `headers` and `body`');
   }
   let body: string;
+  if (message.method !== undefined && typeof message.method !== 'string') {
+    throw invalidArgument('method', '`method` must be an HTTP method');
+  }
   try {
     body = utf8.decode(bytes(message.body, 'body'));
   } catch {
@@ -168,10 +171,10 @@ export function verifyMessage(
   options: VerifyOptions = {},
 ): VerifiedSignatureSummary {
   const request = toHttpRequest(message, 'GET');
+  const o = opts(options);
+  const maxAge = o.maxAgeSeconds === undefined ? undefined : u32(o.maxAgeSeconds, 'maxAgeSeconds');
   return call((raw) =>
-    parse<VerifiedSignatureSummary>(
-      raw.verifyMessage(toJson(request, 'request'), keyOf(key), iso(options.now), options.maxAgeSeconds ?? undefined),
-    ),
+    parse<VerifiedSignatureSummary>(raw.verifyMessage(toJson(request, 'request'), keyOf(key), iso(o.now), maxAge)),
   );
 }
 

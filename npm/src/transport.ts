@@ -2,8 +2,8 @@
 // AbortSignal, and retry what the core says is retryable, resending the SAME request (same
 // Idempotency-Key, same body bytes), after a backoff that honours Retry-After.
 
-import { ClienteleError, isClienteleError, toClienteleError } from './errors.js';
-import { headerList } from './raw.js';
+import { ClienteleError, invalidArgument, isClienteleError, toClienteleError } from './errors.js';
+import { headerList, opts } from './raw.js';
 import type { HeadersInput } from './raw.js';
 import type { Header, HttpRequest } from './types.js';
 
@@ -209,6 +209,11 @@ export async function execute<T>(
   options: RequestOptions = {},
   beforeRetry?: BeforeRetry,
 ): Promise<T> {
+  options = opts(options);
+  const signal = options.signal;
+  if (signal !== undefined && (typeof signal !== 'object' || signal === null || typeof signal.addEventListener !== 'function')) {
+    throw invalidArgument('signal', '`signal` must be an AbortSignal');
+  }
   const maxRetries = Math.floor(number(options.maxRetries, p.maxRetries));
   let current = request;
   for (let retry = 0; ; retry++) {

@@ -2,8 +2,8 @@
 // `express.raw()`, `await request.arrayBuffer()`), never a re-serialised JSON object.
 
 import type * as Glue from '../wasm/node/clientele_wasm.cjs';
-import { invalidArgument } from './errors.js';
-import { bytes, call, headerList, iso, parse, str, toJson } from './raw.js';
+import { ClienteleError, invalidArgument } from './errors.js';
+import { bytes, call, headerList, iso, optStr, opts, parse, str, toJson, u32 } from './raw.js';
 import type { BodyInput, HeadersInput, Instant } from './raw.js';
 import { keyOf, toHttpRequest } from './sig.js';
 import type { SignedMessage, VerifyingKey } from './sig.js';
@@ -30,7 +30,15 @@ export function verifyBlocWebhook(body: BodyInput, headers: HeadersInput, secret
 
 /** `verifyBlocWebhook` for a fetch `Request` (Next.js route handlers, Workers, Deno, Bun). */
 export async function verifyBlocWebhookRequest(request: WebhookRequestLike, secret: string): Promise<BlocWebhookEvent> {
-  const body = new Uint8Array(await request.arrayBuffer());
+  if (typeof request !== 'object' || request === null || typeof request.arrayBuffer !== 'function') {
+    throw invalidArgument('request', '`request` must be a fetch Request');
+  }
+  let body: Uint8Array;
+  try {
+    body = new Uint8Array(await request.arrayBuffer());
+  } catch (cause) {
+    throw new ClienteleError({ code: 'invalid_argument', message: "the request's body could not be read", cause });
+  }
   return verifyBlocWebhook(body, request.headers, secret);
 }
 
@@ -67,9 +75,11 @@ export function verifyOffBlocksWebhookSignature(
   options: WebhookSignatureOptions = {},
 ): VerifiedSignatureSummary {
   const request = toHttpRequest(delivery, 'POST');
+  const o = opts(options);
+  const maxAge = u32(o.maxAgeSeconds ?? 300, 'maxAgeSeconds');
   return call((raw) =>
     parse<VerifiedSignatureSummary>(
-      raw.offblocksWebhookVerifySignature(toJson(request, 'delivery'), keyOf(key), iso(options.now), options.maxAgeSeconds ?? 300),
+      raw.offblocksWebhookVerifySignature(toJson(request, 'delivery'), keyOf(key), iso(o.now), maxAge),
     ),
   );
 }
@@ -82,11 +92,9 @@ export function classifyOffBlocksWebhook(
   event: OffBlocksWebhookEvent,
   seen: { alreadySeen: boolean; lastUpdatedAt?: string | null | undefined },
 ): Delivery {
-  return call((raw) =>
-    parse<Delivery>(
-      raw.offblocksWebhookClassify(toJson(event, 'event'), seen.alreadySeen === true, seen.lastUpdatedAt ?? undefined),
-    ),
-  );
+  const s = opts(seen, 'seen');
+  const last = optStr(s.lastUpdatedAt, 'lastUpdatedAt');
+  return call((raw) => parse<Delivery>(raw.offblocksWebhookClassify(toJson(event, 'event'), s.alreadySeen === true, last)));
 }
 
 /** What `OffBlocksWebhookDeduplicator.toJSON()` returns, to persist and restore with `fromJSON`. */
