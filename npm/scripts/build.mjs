@@ -3,7 +3,7 @@
 //   2. JS glue with the pinned wasm-bindgen CLI (installed with cargo if missing): --target nodejs
 //      (CommonJS, synchronous load) and --target web (ESM, loads the .wasm by URL), into npm/wasm/
 //      (an intermediate the TypeScript sources import their types from)
-//   3. `wasm-opt -Oz` from the pinned npm package binaryen, applied once and copied to both
+//   3. `wasm-opt -Oz` from the pinned npm package binaryen; both glues load the one .wasm
 //   4. the TypeScript host layer, compiled to ESM (every entry) and CommonJS (the Node entry)
 //   5. a size report (raw and gzip) in dist/size.json, and the inputs' hash in dist/.inputs
 // Nothing generated is committed: npm/wasm and npm/dist are ignored.
@@ -68,10 +68,21 @@ for (const [target, dir] of [['nodejs', 'node'], ['web', 'web']]) {
 writeFileSync(join(glue, 'node/package.json'), '{ "type": "commonjs" }\n');
 renameSync(join(glue, 'node/clientele_wasm.js'), join(glue, 'node/clientele_wasm.cjs'));
 renameSync(join(glue, 'node/clientele_wasm.d.ts'), join(glue, 'node/clientele_wasm.d.cts'));
+// Both glues load the same .wasm: the Node glue reads the web folder's copy, so the package
+// ships the module once.
 const nodeGlue = join(glue, 'node/clientele_wasm.cjs');
-writeFileSync(nodeGlue, readFileSync(nodeGlue, 'utf8').replace('/* @ts-self-types="./clientele_wasm.d.ts" */', '/* @ts-self-types="./clientele_wasm.d.cts" */'));
+const nodeGlueText = readFileSync(nodeGlue, 'utf8');
+const wasmPathLine = 'const wasmPath = `${__dirname}/clientele_wasm_bg.wasm`;';
+if (!nodeGlueText.includes(wasmPathLine)) throw new Error('the nodejs glue no longer loads its .wasm as expected: update build.mjs');
+writeFileSync(
+  nodeGlue,
+  nodeGlueText
+    .replace(wasmPathLine, "const wasmPath = require('path').join(__dirname, '..', 'web', 'clientele_wasm_bg.wasm');")
+    .replace('/* @ts-self-types="./clientele_wasm.d.ts" */', '/* @ts-self-types="./clientele_wasm.d.cts" */'),
+);
+rmSync(join(glue, 'node/clientele_wasm_bg.wasm'));
 
-// 3. Optimise once, share.
+// 3. Optimise.
 const webWasm = join(glue, 'web/clientele_wasm_bg.wasm');
 const before = statSync(webWasm).size;
 run(join(npm, 'node_modules/.bin/wasm-opt'), [
@@ -79,7 +90,6 @@ run(join(npm, 'node_modules/.bin/wasm-opt'), [
   '--enable-bulk-memory', '--enable-nontrapping-float-to-int', '--enable-sign-ext', '--enable-mutable-globals',
   webWasm, '-o', webWasm,
 ]);
-cpSync(webWasm, join(glue, 'node/clientele_wasm_bg.wasm'));
 
 // 4. The TypeScript host layer: ESM (every entry) and CommonJS (the Node entry), beside the glue.
 rmSync(dist, { recursive: true, force: true });
