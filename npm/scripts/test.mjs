@@ -331,6 +331,34 @@ async function browserTest(blocks) {
     const checks = JSON.parse(await tab.textContent('#result'));
     for (const c of checks) check(`in Chromium: ${c.name}`, c.ok, c.detail);
     check('no page errors or console errors', problems.length === 0, problems.join('\n      '));
+
+    // 4. The same page from Vite's dev server (dependency pre-bundling on, no configuration).
+    const { createServer: createViteServer } = await import(pathToFileURL(join(npm, 'node_modules/vite/dist/node/index.js')).href);
+    const dev = await createViteServer({
+      root: page,
+      configFile: false,
+      logLevel: 'warn',
+      cacheDir: join(work, 'vite-cache'),
+      server: { host: '127.0.0.1', port: 0, hmr: false },
+    });
+    try {
+      await dev.listen();
+      const devTab = await chrome.newPage();
+      const devProblems = [];
+      devTab.on('pageerror', (e) => devProblems.push(`pageerror: ${e.message}`));
+      await devTab.goto(`${dev.resolvedUrls.local[0]}checks.html`, { waitUntil: 'load' });
+      await devTab.waitForFunction(() => document.querySelector('#result')?.textContent !== '', null, { timeout: 20_000 });
+      const devChecks = JSON.parse(await devTab.textContent('#result'));
+      const failing = devChecks.filter((c) => !c.ok);
+      const prebundled = existsSync(join(work, 'vite-cache/deps/clientele.js'));
+      check(
+        'Vite dev server (clientele pre-bundled, no configuration): every in-page check passes',
+        prebundled && failing.length === 0 && devChecks.length > 0 && devProblems.length === 0,
+        `prebundled=${prebundled} failing=${JSON.stringify(failing)} ${devProblems.join('; ')}`,
+      );
+    } finally {
+      await dev.close();
+    }
   } finally {
     await chrome.close();
     server.close();

@@ -78,7 +78,7 @@ await check('webhook verification on raw bytes in the page', () => {
   return (event.event === 'customer.created' && tampered === 'webhook_signature_mismatch') || JSON.stringify([event, tampered]);
 });
 
-await check("WebCrypto in Chromium: a non-extractable P-384 key signs an OffBlocks request, the core verifies it", async () => {
+await check("WebCrypto: a non-extractable P-384 key signs an OffBlocks request, the core verifies it", async () => {
   const { privateKey, publicKey } = await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-384' }, false, ['sign', 'verify']);
   const pending = new OffBlocks({ keyId: 'browser-key', token: 'synthetic' }).buildCreateCustomer(
     { chainId: 'eip155:1:0xab16a96D359eC26a11e2C2b3d8f8B8942d5Bfcdb', externalId: 'customer-42' },
