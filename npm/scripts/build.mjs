@@ -27,7 +27,7 @@ const run = (cmd, args, opts = {}) => {
 };
 const output = (cmd, args) => {
   try {
-    return execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    return execFileSync(cmd, args, { encoding: 'utf8', cwd: root, stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 64 << 20 }).trim();
   } catch {
     return '';
   }
@@ -49,7 +49,9 @@ const hash = inputsHash(root);
 
 // 1. The module.
 run('cargo', ['build', '--release', '--target', 'wasm32-unknown-unknown', '-p', 'clientele-wasm']);
-const wasm = join(root, 'target/wasm32-unknown-unknown/release/clientele_wasm.wasm');
+// Wherever cargo puts it (CARGO_TARGET_DIR, .cargo/config.toml).
+const targetDir = JSON.parse(output('cargo', ['metadata', '--format-version', '1', '--no-deps']) || '{}').target_directory ?? join(root, 'target');
+const wasm = join(targetDir, 'wasm32-unknown-unknown/release/clientele_wasm.wasm');
 
 // 2. Glue for Node (CommonJS) and the web (ESM).
 rmSync(glue, { recursive: true, force: true });
