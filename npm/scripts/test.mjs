@@ -228,6 +228,7 @@ async function browserTest(blocks) {
   const index = readFileSync(join(page, 'index.html'), 'utf8').replace('<!-- README: quickstart-browser.html -->', blocks['quickstart-browser.html']);
   writeFileSync(join(page, 'index.html'), index);
   writeFileSync(join(page, 'quickstart-browser.js'), blocks['quickstart-browser.js']);
+  writeFileSync(join(page, 'quickstart-init.js'), blocks['quickstart-init.js']);
 
   const { build } = await import(pathToFileURL(join(npm, 'node_modules/vite/dist/node/index.js')).href);
   try {
@@ -238,7 +239,9 @@ async function browserTest(blocks) {
       build: {
         outDir: 'dist',
         emptyOutDir: true,
-        rolldownOptions: { input: { index: join(page, 'index.html'), checks: join(page, 'checks.html') } },
+        rolldownOptions: {
+          input: { index: join(page, 'index.html'), checks: join(page, 'checks.html'), init: join(page, 'init.html') },
+        },
       },
     });
   } catch (error) {
@@ -256,8 +259,15 @@ async function browserTest(blocks) {
 
   // A static server for the build, and the "backend" the quickstart posts to.
   const posted = [];
+  const requested = [];
   const server = createServer((req, res) => {
     const url = new URL(req.url, 'http://127.0.0.1');
+    requested.push(url.pathname);
+    if (url.pathname === '/static/clientele_wasm_bg.wasm' && wasmAsset !== undefined) {
+      // Where the README's `clientele/init` example loads the module from.
+      res.writeHead(200, { 'content-type': 'application/wasm' }).end(readFileSync(join(page, 'dist/assets', wasmAsset)));
+      return;
+    }
     if (req.method === 'POST' && url.pathname === '/api/customers') {
       const chunks = [];
       req.on('data', (c) => chunks.push(c));
@@ -332,7 +342,18 @@ async function browserTest(blocks) {
     for (const c of checks) check(`in Chromium: ${c.name}`, c.ok, c.detail);
     check('no page errors or console errors', problems.length === 0, problems.join('\n      '));
 
-    // 4. The same page from Vite's dev server (dependency pre-bundling on, no configuration).
+    // 4. The README's `clientele/init` block: the module from the app's own URL, then the API.
+    requested.length = 0;
+    await tab.goto(`${origin}/init.html`, { waitUntil: 'load' });
+    await tab.waitForFunction(() => document.querySelector('#result')?.textContent !== '', null, { timeout: 20_000 });
+    const initResult = await tab.textContent('#result');
+    check(
+      "README clientele/init block: loads the .wasm from the app's URL, then the API works",
+      initResult === '["email:invalid_email"]' && requested.includes('/static/clientele_wasm_bg.wasm') && !requested.some((p) => p.startsWith('/assets/') && p.endsWith('.wasm')),
+      `${initResult}; requested ${requested.join(', ')}`,
+    );
+
+    // 5. The same page from Vite's dev server (dependency pre-bundling on, no configuration).
     const { createServer: createViteServer } = await import(pathToFileURL(join(npm, 'node_modules/vite/dist/node/index.js')).href);
     const dev = await createViteServer({
       root: page,

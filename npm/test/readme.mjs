@@ -7,7 +7,7 @@ export function readmeBlocks(markdown) {
     if (name in blocks) throw new Error(`README: two blocks named ${name}`);
     blocks[name] = code + '\n';
   }
-  for (const name of ['quickstart-node.mjs', 'quickstart-browser.html', 'quickstart-browser.js']) {
+  for (const name of ['quickstart-node.mjs', 'quickstart-browser.html', 'quickstart-browser.js', 'quickstart-init.js', 'quickstart-offblocks.mjs']) {
     if (!(name in blocks)) throw new Error(`README: no block named ${name}`);
   }
   return blocks;
