@@ -322,7 +322,12 @@ export class OffBlocksClient {
       token = await execute(request, OffBlocks.parseToken, this.#policy, options);
     } else {
       const source = this.#tokenSource as () => Promise<string | AccessToken> | string | AccessToken;
-      token = await source();
+      try {
+        token = await source();
+      } catch (thrown) {
+        if (isClienteleError(thrown)) throw thrown;
+        throw new ClienteleError({ code: 'token_unavailable', message: 'the token function failed', cause: thrown });
+      }
       if (typeof token !== 'string' && !isAccessToken(token)) {
         throw invalidArgument('token', 'the `token` function must return a string or an AccessToken');
       }

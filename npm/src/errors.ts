@@ -44,6 +44,7 @@ export type ClienteleErrorCode =
   // credentials and config
   | 'invalid_credentials'
   | 'unsafe_browser_credentials'
+  | 'token_unavailable'
   | 'invalid_base_url'
   | 'invalid_query_parameter'
   | 'paging_ignored'
@@ -135,7 +136,9 @@ function kindOf(code: string): ClienteleErrorKind {
   if (code === 'validation_failed' || code === 'invalid_argument') return 'validation';
   if (API_CODES.has(code)) return 'api';
   if (code === 'decode_failed') return 'decode';
-  if (code === 'invalid_credentials' || code === 'unsafe_browser_credentials') return 'credentials';
+  if (code === 'invalid_credentials' || code === 'unsafe_browser_credentials' || code === 'token_unavailable') {
+    return 'credentials';
+  }
   if (code.startsWith('webhook_')) return 'webhook';
   if (code.startsWith('signature_') || code === 'content_digest_mismatch' || code === 'signer_failed') {
     return 'signature';

@@ -237,6 +237,20 @@ test('a fixed token is used as given; a token function is asked again after a 40
   await b.listCustomers();
   assert.equal(asked, 2);
   assert.deepEqual(refusing.received.map((r) => header(r, 'authorization')), ['Bearer from-backend-1', 'Bearer from-backend-2']);
+
+  // A token function that fails: a typed error with the cause, nothing sent.
+  const down = new Error('backend down');
+  const failing = await emulator();
+  const c = client(failing, { credentials: undefined, token: () => Promise.reject(down) });
+  const err = await c.listCustomers().catch((e) => e);
+  assert.equal(err.code, 'token_unavailable');
+  assert.equal(err.kind, 'credentials');
+  assert.equal(err.cause, down);
+  assert.equal(failing.received.length, 0);
+  // A fixed token the server refuses: thrown (nothing to refresh it with), sent once.
+  const refused = await emulator(() => ({ status: 401, body: { message: 'expired' } }));
+  await assert.rejects(client(refused, { credentials: undefined, token: 'stale' }).listCustomers(), { code: 'unauthorized' });
+  assert.equal(refused.received.length, 1);
 });
 
 test('status changes, simulator, get and list', async () => {
