@@ -2,8 +2,8 @@
 //! webhook helpers.
 
 use clientele_core::bloc::{
-    self, Bloc as CoreBloc, Customer, CustomerCreateRequest, CustomerListQuery, CustomerPage,
-    CustomerPager, CustomerUpdateRequest, KycTier1Upgrade, KycTier2Upgrade, KycTier3Upgrade,
+    self, Bloc as CoreBloc, Customer, CustomerCreateRequest, CustomerListQuery, CustomerPager,
+    CustomerUpdateRequest, KycTier1Upgrade, KycTier2Upgrade, KycTier3Upgrade,
     webhook::{self},
 };
 use clientele_core::http::Header;
@@ -251,11 +251,15 @@ impl Pager {
             .transpose()
     }
 
-    /// Records a parsed page (throws `paging_ignored` if the same page came back twice).
-    pub fn advance(&mut self, page: &str) -> JsResult<()> {
-        self.0
-            .advance(&input::<CustomerPage>(page, "page")?)
-            .or_throw()
+    /// Parses the answer to `nextRequest` and records it; returns the page. Throws the answer's
+    /// error, or `paging_ignored` if the same page came back twice.
+    ///
+    /// It takes the response rather than a parsed page: a `Customer` reads Bloc's wire format
+    /// (snake_case), so the camelCase page JS holds cannot be read back.
+    pub fn advance(&mut self, status: u16, headers: &str, body: &[u8]) -> JsResult<String> {
+        let page = CoreBloc::parse_list_customers(&response(status, headers, body)?).or_throw()?;
+        self.0.advance(&page).or_throw()?;
+        output(&page)
     }
 
     /// Whether every page has been seen.

@@ -1,0 +1,360 @@
+// The one error type of the package, and the one place where anything thrown by the WebAssembly
+// glue (or by fetch, or by a signer callback) becomes it.
+
+import type { Issue, Provider, RetryAfter } from './types.js';
+
+/** Which family an error belongs to; `switch (error.kind)` covers every error. */
+export type ClienteleErrorKind =
+  | 'validation' // the caller's input is invalid: see `issues`
+  | 'api' // the provider answered with an error: see `status`, `providerMessage`, `retryable`
+  | 'decode' // a response body could not be read: see `path`
+  | 'credentials' // a key or token is missing, malformed, or must not be used here
+  | 'config' // a base URL, paging parameter or path is unusable
+  | 'webhook' // a webhook delivery failed verification or could not be read
+  | 'signature' // signing or verifying an HTTP message signature or digest failed
+  | 'challenge' // an ownership challenge or the wallet's signature of it failed a check
+  | 'transport' // no response: `timeout`, `aborted` or `network_error`
+  | 'internal'; // a failure of Clientele itself (please report it)
+
+/**
+ * Stable machine codes. The list names the codes Clientele produces today; the `string & {}`
+ * member keeps new codes from a newer core assignable without breaking a `switch`.
+ */
+export type ClienteleErrorCode =
+  // validation
+  | 'validation_failed'
+  | 'invalid_argument'
+  // api
+  | 'bad_request'
+  | 'unauthorized'
+  | 'forbidden'
+  | 'not_found'
+  | 'conflict'
+  | 'unprocessable'
+  | 'rate_limited'
+  | 'server_error'
+  | 'rejected'
+  | 'already_exists'
+  | 'invalid_state_transition'
+  | 'idempotency_mismatch'
+  | 'idempotency_in_flight'
+  | 'http_error'
+  // decode
+  | 'decode_failed'
+  // credentials and config
+  | 'invalid_credentials'
+  | 'unsafe_browser_credentials'
+  | 'token_unavailable'
+  | 'invalid_base_url'
+  | 'invalid_query_parameter'
+  | 'paging_ignored'
+  | 'invalid_path'
+  // webhooks
+  | 'webhook_secret_empty'
+  | 'webhook_signature_missing'
+  | 'webhook_signature_malformed'
+  | 'webhook_signature_mismatch'
+  | 'webhook_body_invalid'
+  // signatures
+  | 'signature_missing_header'
+  | 'signature_missing_component'
+  | 'signature_duplicate_component'
+  | 'signature_invalid_component'
+  | 'signature_malformed'
+  | 'signature_invalid_url'
+  | 'signature_label_not_found'
+  | 'signature_ambiguous_label'
+  | 'signature_missing_parameter'
+  | 'signature_unknown_key'
+  | 'signature_algorithm_mismatch'
+  | 'signature_unsupported_algorithm'
+  | 'signature_expired'
+  | 'signature_not_yet_valid'
+  | 'signature_too_old'
+  | 'signature_invalid'
+  | 'signature_invalid_key'
+  | 'signature_invalid_length'
+  | 'signature_invalid_encoding'
+  | 'content_digest_mismatch'
+  | 'signer_failed'
+  // challenges
+  | 'challenge_invalid_account'
+  | 'challenge_unsupported_chain'
+  | 'challenge_malformed'
+  | 'challenge_address_mismatch'
+  | 'challenge_chain_mismatch'
+  | 'challenge_expired'
+  | 'challenge_not_yet_valid'
+  | 'challenge_invalid_signature'
+  | 'challenge_wrong_signer'
+  // transport (the host layer)
+  | 'timeout'
+  | 'aborted'
+  | 'network_error'
+  // the package itself
+  | 'not_initialized'
+  | 'init_failed'
+  | 'internal'
+  | (string & {});
+
+/** What a `ClienteleError` is made from. */
+export interface ClienteleErrorInit {
+  code: ClienteleErrorCode;
+  message: string;
+  kind?: ClienteleErrorKind;
+  status?: number | null;
+  issues?: readonly Issue[];
+  retryable?: boolean;
+  provider?: Provider | null;
+  providerMessage?: string | null;
+  requestId?: string | null;
+  retryAfter?: RetryAfter | null;
+  path?: string | null;
+  cause?: unknown;
+}
+
+const BRAND = Symbol.for('clientele.ClienteleError');
+
+const API_CODES: ReadonlySet<string> = new Set([
+  'bad_request',
+  'unauthorized',
+  'forbidden',
+  'not_found',
+  'conflict',
+  'unprocessable',
+  'rate_limited',
+  'server_error',
+  'rejected',
+  'already_exists',
+  'invalid_state_transition',
+  'idempotency_mismatch',
+  'idempotency_in_flight',
+  'http_error',
+]);
+
+function kindOf(code: string): ClienteleErrorKind {
+  if (code === 'validation_failed' || code === 'invalid_argument') return 'validation';
+  if (API_CODES.has(code)) return 'api';
+  if (code === 'decode_failed') return 'decode';
+  if (code === 'invalid_credentials' || code === 'unsafe_browser_credentials' || code === 'token_unavailable') {
+    return 'credentials';
+  }
+  if (code.startsWith('webhook_')) return 'webhook';
+  if (code.startsWith('signature_') || code === 'content_digest_mismatch' || code === 'signer_failed') {
+    return 'signature';
+  }
+  if (code.startsWith('challenge_')) return 'challenge';
+  if (code === 'timeout' || code === 'aborted' || code === 'network_error') return 'transport';
+  if (code.startsWith('invalid_') || code === 'paging_ignored') return 'config';
+  return 'internal';
+}
+
+/**
+ * Every error Clientele throws or rejects with. A real `Error` (with a stack), whose `code` is a
+ * stable machine code and whose `kind` is its family. Validation errors carry every field issue
+ * at once (`issues`, each with a camelCase `path`, a stable `code` and a readable `message`),
+ * ready to show next to form fields. Messages never contain secrets or personal data.
+ *
+ * `instanceof ClienteleError` works across copies of the package (ESM and CommonJS builds loaded
+ * in the same process): prefer the `isClienteleError` family of guards all the same.
+ */
+export class ClienteleError extends Error {
+  /** Stable machine code, e.g. `validation_failed`, `rate_limited`, `timeout`. */
+  readonly code: ClienteleErrorCode;
+  /** The family of the error. */
+  readonly kind: ClienteleErrorKind;
+  /** The HTTP status for API and decoding errors, else `null`. */
+  readonly status: number | null;
+  /** Every field issue of a validation error (empty for other errors). */
+  readonly issues: readonly Issue[];
+  /** Whether sending the same request again is safe and may succeed. */
+  readonly retryable: boolean;
+  /** The provider that answered (API and decoding errors), else `null`. */
+  readonly provider: Provider | null;
+  /** The provider's own message, verbatim, when its answer had one. */
+  readonly providerMessage: string | null;
+  /** The provider's request id, to quote to its support. */
+  readonly requestId: string | null;
+  /** The provider's `Retry-After`, when it sent one. */
+  readonly retryAfter: RetryAfter | null;
+  /** The JSON path that failed, for decoding errors. */
+  readonly path: string | null;
+
+  constructor(init: ClienteleErrorInit) {
+    super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
+    Object.defineProperty(this, BRAND, { value: true });
+    this.code = init.code;
+    this.kind = init.kind ?? kindOf(init.code);
+    this.status = init.status ?? null;
+    this.issues = Object.freeze([...(init.issues ?? [])]);
+    this.retryable = init.retryable ?? false;
+    this.provider = init.provider ?? null;
+    this.providerMessage = init.providerMessage ?? null;
+    this.requestId = init.requestId ?? null;
+    this.retryAfter = init.retryAfter ?? null;
+    this.path = init.path ?? null;
+  }
+
+  /** Milliseconds the provider asked to wait before a retry (`Retry-After`), or `null`. */
+  retryAfterMs(now: Date = new Date()): number | null {
+    const after = this.retryAfter;
+    if (after === null) return null;
+    if ('seconds' in after) return Math.max(0, after.seconds * 1000);
+    const at = Date.parse(after.at);
+    return Number.isNaN(at) ? null : Math.max(0, at - now.getTime());
+  }
+
+  /** A plain object for structured logs (no secrets or personal data are ever in an error). */
+  toJSON(): ClienteleErrorJson {
+    return {
+      name: 'ClienteleError',
+      code: this.code,
+      kind: this.kind,
+      message: this.message,
+      status: this.status,
+      issues: this.issues,
+      retryable: this.retryable,
+      provider: this.provider,
+      providerMessage: this.providerMessage,
+      requestId: this.requestId,
+      retryAfter: this.retryAfter,
+      path: this.path,
+    };
+  }
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return isClienteleError(value);
+  }
+}
+export interface ClienteleError {
+  /** Always `"ClienteleError"`. */
+  readonly name: 'ClienteleError';
+}
+// On the prototype, so stack traces read `ClienteleError: ...` too.
+Object.defineProperty(ClienteleError.prototype, 'name', {
+  value: 'ClienteleError',
+  enumerable: false,
+  configurable: true,
+  writable: true,
+});
+
+/** `ClienteleError.toJSON()`'s shape. */
+export interface ClienteleErrorJson {
+  name: 'ClienteleError';
+  code: ClienteleErrorCode;
+  kind: ClienteleErrorKind;
+  message: string;
+  status: number | null;
+  issues: readonly Issue[];
+  retryable: boolean;
+  provider: Provider | null;
+  providerMessage: string | null;
+  requestId: string | null;
+  retryAfter: RetryAfter | null;
+  path: string | null;
+}
+
+/** A validation error: the input was refused before anything was built or sent. */
+export type ValidationError = ClienteleError & { readonly kind: 'validation' };
+/** The provider answered with an error status. */
+export type ApiError = ClienteleError & { readonly kind: 'api'; readonly status: number; readonly provider: Provider };
+/** A response that could not be decoded (`path` names where). */
+export type DecodeError = ClienteleError & { readonly kind: 'decode'; readonly status: number; readonly path: string };
+/** No response: a timeout, an abort or a network failure. */
+export type TransportError = ClienteleError & {
+  readonly kind: 'transport';
+  readonly code: 'timeout' | 'aborted' | 'network_error';
+};
+
+/** Whether `value` is a `ClienteleError` (from any copy of the package). */
+export function isClienteleError(value: unknown): value is ClienteleError {
+  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[BRAND] === true;
+}
+
+/** Whether `value` is a validation error (`issues` lists every field problem). */
+export function isValidationError(value: unknown): value is ValidationError {
+  return isClienteleError(value) && value.kind === 'validation';
+}
+
+/** Whether `value` is an error answer from the provider (`status`, `providerMessage`, ...). */
+export function isApiError(value: unknown): value is ApiError {
+  return isClienteleError(value) && value.kind === 'api';
+}
+
+/** Whether `value` is a response the core could not decode. */
+export function isDecodeError(value: unknown): value is DecodeError {
+  return isClienteleError(value) && value.kind === 'decode';
+}
+
+/** Whether `value` is a webhook verification or parsing failure. */
+export function isWebhookError(value: unknown): value is ClienteleError & { readonly kind: 'webhook' } {
+  return isClienteleError(value) && value.kind === 'webhook';
+}
+
+/** Whether `value` is a signing or signature verification failure. */
+export function isSignatureError(value: unknown): value is ClienteleError & { readonly kind: 'signature' } {
+  return isClienteleError(value) && value.kind === 'signature';
+}
+
+/** Whether `value` is an ownership challenge failure. */
+export function isChallengeError(value: unknown): value is ClienteleError & { readonly kind: 'challenge' } {
+  return isClienteleError(value) && value.kind === 'challenge';
+}
+
+/** Whether `value` is a timeout, an abort or a network failure. */
+export function isTransportError(value: unknown): value is TransportError {
+  return isClienteleError(value) && value.kind === 'transport';
+}
+
+/** Whether `value` is a `ClienteleError` that says resending the same request is safe. */
+export function isRetryableError(value: unknown): value is ClienteleError & { readonly retryable: true } {
+  return isClienteleError(value) && value.retryable;
+}
+
+// ---- conversion -------------------------------------------------------------------------------
+
+type Fields = Record<string, unknown>;
+
+const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
+
+/**
+ * THE conversion: anything thrown below the public API becomes a `ClienteleError`. The glue
+ * throws `Error`s named `ClienteleError` carrying plain fields; a trap inside the module
+ * (`WebAssembly.RuntimeError`) or anything else unexpected becomes code `internal`.
+ */
+export function toClienteleError(thrown: unknown): ClienteleError {
+  if (isClienteleError(thrown)) return thrown;
+  if (thrown instanceof Error && thrown.name === 'ClienteleError') {
+    const f = thrown as unknown as Fields;
+    const code = str(f.code) ?? 'internal';
+    const isApi = Object.prototype.hasOwnProperty.call(f, 'providerMessage');
+    return new ClienteleError({
+      code,
+      kind: isApi ? 'api' : kindOf(code),
+      message: thrown.message,
+      status: typeof f.status === 'number' ? f.status : null,
+      issues: Array.isArray(f.issues) ? (f.issues as Issue[]) : [],
+      retryable: f.retryable === true,
+      provider: (str(f.provider) as Provider | null) ?? null,
+      providerMessage: str(f.providerMessage),
+      requestId: str(f.requestId),
+      retryAfter: (f.retryAfter as RetryAfter | null | undefined) ?? null,
+      path: str(f.path),
+    });
+  }
+  const detail = thrown instanceof Error ? `${thrown.name}: ${thrown.message}` : String(thrown);
+  return new ClienteleError({
+    code: 'internal',
+    message: `Clientele failed unexpectedly (${detail}); please report this`,
+    cause: thrown,
+  });
+}
+
+/** An `invalid_argument` error for one argument, shaped like the core's own. */
+export function invalidArgument(name: string, message: string): ClienteleError {
+  return new ClienteleError({
+    code: 'invalid_argument',
+    message,
+    issues: [{ path: name, code: 'invalid_format', message }],
+  });
+}
