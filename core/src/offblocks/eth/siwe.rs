@@ -42,8 +42,8 @@ use core::fmt;
 use core::str::FromStr;
 use core::time::Duration;
 
-use base64::Engine as _;
 use crate::validate::BASE64_LENIENT_PADDING as STANDARD_PAD_INDIFFERENT;
+use base64::Engine as _;
 use chrono::{DateTime, FixedOffset, SecondsFormat, TimeDelta, Utc};
 
 use super::caip::parse_chain_id;
