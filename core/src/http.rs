@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 use crate::pii;
 
 /// An HTTP method used by the providers' customer APIs.
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "UPPERCASE")]
 pub enum Method {
@@ -57,6 +58,7 @@ impl fmt::Display for Method {
 }
 
 /// One header field. Names keep the case they were built with; lookups are case-insensitive.
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record), uniffi::export(Debug))]
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Header {
     /// Field name, e.g. `Content-Type`.
@@ -132,6 +134,7 @@ pub fn normalize_base_url(url: &str) -> Result<String, crate::ConfigError> {
 }
 
 /// A request for the host to send. Built by the core; never modified by the host.
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record), uniffi::export(Debug))]
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HttpRequest {
     /// The HTTP method.
@@ -184,6 +187,7 @@ impl fmt::Display for HttpRequest {
 }
 
 /// A response as the host received it.
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record), uniffi::export(Debug))]
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HttpResponse {
     /// The status code.

@@ -26,6 +26,7 @@ use crate::validate::{IssueCode, Issues};
 use crate::{ConfigError, Error};
 
 /// Where the customer challenge endpoints live; `{id}` stands for the customer id.
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ChallengePaths {
@@ -66,6 +67,7 @@ impl ChallengePaths {
 }
 
 /// A decoded challenge that passed every check against the customer's account and the time.
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Challenge {
@@ -82,6 +84,7 @@ pub struct Challenge {
 }
 
 /// The body of a challenge submission.
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ChallengeSubmission {

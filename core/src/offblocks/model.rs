@@ -69,6 +69,7 @@ impl OffBlocksStatus {
 }
 
 /// An OffBlocks customer.
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct OffBlocksCustomer {
@@ -104,6 +105,7 @@ impl fmt::Display for OffBlocksCustomer {
 }
 
 /// The input of `POST /customers`.
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct OffBlocksCustomerCreate {
@@ -114,6 +116,7 @@ pub struct OffBlocksCustomerCreate {
 }
 
 /// API credentials for `POST /auth/token`. The secret never appears in `Debug`.
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record), uniffi::export(Debug))]
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ApiCredentials {
@@ -133,6 +136,7 @@ impl fmt::Debug for ApiCredentials {
 }
 
 /// A bearer token from `POST /auth/token`. The token never appears in `Debug`.
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record), uniffi::export(Debug))]
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AccessToken {

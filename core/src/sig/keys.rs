@@ -20,6 +20,7 @@ type HmacSha256 = hmac::Hmac<Sha256>;
 
 /// A signature algorithm from the RFC 9421 registry (§6.2.2). RSA is not supported.
 /// Serialised by its registered name.
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Algorithm {
     /// `ecdsa-p384-sha384`: ECDSA on P-384 with SHA-384, 96-byte `r || s` signatures.

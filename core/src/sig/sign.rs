@@ -43,6 +43,7 @@ impl SignatureHeaders {
 }
 
 /// How the host's signature bytes are encoded.
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum SignatureEncoding {
     /// Raw bytes as RFC 9421 transmits them (`r || s` for ECDSA: WebCrypto, CryptoKit

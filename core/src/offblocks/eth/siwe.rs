@@ -113,6 +113,7 @@ impl fmt::Display for SiweField {
 }
 
 /// The SIWE message version. EIP-4361 defines only `1`.
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum SiweVersion {
     /// Version `1`.
@@ -225,6 +226,7 @@ impl<'de> serde::Deserialize<'de> for Timestamp {
 /// it is exactly the text that was parsed; for a hand-built one, call
 /// [`validate`](Self::validate) before asking anyone to sign it. Serde uses
 /// the message text, and deserialising validates it.
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct SiweMessage {
