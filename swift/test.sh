@@ -104,12 +104,13 @@ cp /etc/resolv.conf "$swift_root/etc/resolv.conf" 2>/dev/null || true
 
 log="$root_dir/target/swift/xctest.log"
 start=$(date +%s)
+build_log="$root_dir/target/swift/build.log"
 chroot "$swift_root" /bin/sh -c '
   cd /clientele/package &&
-  swift build --build-tests -Xlinker -L/clientele/rustlib -Xlinker -rpath -Xlinker /clientele/rustlib 2>&1 |
-    grep -E "error|warning: unre|Compiling|Build complete" | grep -v "^\[" | tail -n 60
-' || true
-echo "swift build: $(($(date +%s) - start)) s"
+  swift build --build-tests -Xlinker -L/clientele/rustlib -Xlinker -rpath -Xlinker /clientele/rustlib
+' >"$build_log" 2>&1 || true
+grep -E "error:" "$build_log" | sort -u | head -n 40
+echo "swift build: $(($(date +%s) - start)) s, $(grep -E "warning:" "$build_log" | sort -u | wc -l) distinct warnings (target/swift/build.log)"
 chroot "$swift_root" /usr/bin/env CLIENTELE_FIXTURES=/clientele/fixtures /bin/sh -c \
   'cd /clientele/package && swift test --skip-build --disable-swift-testing' >"$log" 2>&1
 status=$?

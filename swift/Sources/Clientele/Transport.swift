@@ -17,15 +17,15 @@ public protocol Transport: Sendable {
 }
 
 /// The default transport: `URLSession` (FoundationNetworking on Linux), never following redirects.
-public final class URLSessionTransport: NSObject, Transport, URLSessionTaskDelegate, @unchecked Sendable {
-    private let configuration: URLSessionConfiguration
-    private lazy var session = URLSession(configuration: configuration, delegate: self, delegateQueue: nil)
+public final class URLSessionTransport: Transport, @unchecked Sendable {
+    private let session: URLSession
 
-    /// A transport with its own ephemeral session (no cookies, no cache).
+    /// A transport with its own session (ephemeral by default: no cookies, no cache).
     public init(configuration: URLSessionConfiguration = .ephemeral) {
-        self.configuration = configuration
-        super.init()
+        session = URLSession(configuration: configuration, delegate: RedirectRefusal(), delegateQueue: nil)
     }
+
+    deinit { session.finishTasksAndInvalidate() }
 
     public func send(_ request: HttpRequest, timeout: TimeInterval) async throws -> HttpResponse {
         guard let url = URL(string: request.url) else { throw URLError(.badURL) }
@@ -59,8 +59,11 @@ public final class URLSessionTransport: NSObject, Transport, URLSessionTaskDeleg
         }
     }
 
-    /// Redirects are answers for the caller, not to be followed (the signature covers the URL).
-    public func urlSession(
+}
+
+/// Redirects are answers for the caller, not to be followed (the signature covers the URL).
+private final class RedirectRefusal: NSObject, URLSessionTaskDelegate {
+    func urlSession(
         _ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
         newRequest request: URLRequest, completionHandler: @escaping (URLRequest?) -> Void
     ) {

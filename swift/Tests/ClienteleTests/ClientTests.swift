@@ -170,6 +170,15 @@ final class ClientTests: XCTestCase {
         XCTAssertEqual(server.received.count, 3, "a Bloc create is not: it may have been applied")
     }
 
+    func testRedirectsAreAnswersNotFollowed() async throws {
+        server.on("/v1/customers", .init(status: 302, headers: ["Location": "/elsewhere"]))
+        let client = try bloc()
+        let e = await expectError { try await client.getCustomer(customerId) }
+        XCTAssertEqual(e?.code, "http_error")
+        XCTAssertEqual(e?.status(), 302)
+        XCTAssertEqual(server.received.count, 1)
+    }
+
     func testAnUnreachableServerIsATransportError() async throws {
         let closed = FakeServer()
         let url = "\(closed.url)/v1"

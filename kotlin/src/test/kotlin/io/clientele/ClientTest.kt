@@ -175,6 +175,14 @@ class ClientTest {
     }
 
     @Test
+    fun redirectsAreAnswersNotFollowed() = runBlocking<Unit> {
+        server.on("/v1/customers", Reply(302, "", mapOf("Location" to "/elsewhere")))
+        val e = assertFailsWith<ClienteleException.Api> { runBlocking { bloc().use { it.getCustomer(CUSTOMER_ID) } } }
+        assertEquals("http_error" to 302, e.code to e.status.toInt())
+        assertEquals(1, server.received.size)
+    }
+
+    @Test
     fun anUnreachableServerIsATransportError() = runBlocking<Unit> {
         val port = ServerSocket(0).use { it.localPort }
         val e = assertFailsWith<ClienteleException.Transport> {
