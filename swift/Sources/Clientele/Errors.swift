@@ -33,6 +33,8 @@ extension ClienteleError: LocalizedError, CustomStringConvertible {
         return []
     }
 
+    /// The readable message (what `localizedDescription` shows).
     public var errorDescription: String? { message }
+    /// The readable message.
     public var description: String { message }
 }

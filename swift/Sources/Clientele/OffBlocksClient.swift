@@ -13,6 +13,13 @@ public actor OffBlocksClient {
     private var token: AccessToken?
     private var authorized: OffBlocks?
 
+    /// - Parameters:
+    ///   - baseUrl: `offblocksSandboxBaseUrl()`, `offblocksLiveBaseUrl()` or a local emulator.
+    ///   - signing: `offblocksDefaultSigningConfig(keyId:)` with the id of your registered key.
+    ///   - credentials: the API key and secret exchanged for bearer tokens.
+    ///   - signer: `.key(...)` to sign in the core, `.external(...)` for a key kept elsewhere.
+    ///   - now: the clock (signature `created`, token expiry, challenge checks).
+    ///   - newIdempotencyKey: a fresh UUID per modifying operation.
     public init(
         baseUrl: String, signing: SigningConfig, credentials: ApiCredentials, signer: RequestSigner,
         transport: any Transport = URLSessionTransport(), retry: RetryPolicy = RetryPolicy(),

@@ -19,6 +19,8 @@ public struct RetryPolicy: Sendable {
     /// The longest `Retry-After` the client waits for.
     public var maxRetryAfter: TimeInterval
 
+    /// A policy; the defaults make 3 attempts, backing off from half a second up to 10 seconds,
+    /// and wait at most a minute for a `Retry-After`.
     public init(maxAttempts: Int = 3, initialBackoff: TimeInterval = 0.5, maxBackoff: TimeInterval = 10, maxRetryAfter: TimeInterval = 60) {
         self.maxAttempts = maxAttempts
         self.initialBackoff = initialBackoff

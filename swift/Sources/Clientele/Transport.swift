@@ -27,6 +27,8 @@ public final class URLSessionTransport: Transport, @unchecked Sendable {
 
     deinit { session.finishTasksAndInvalidate() }
 
+    /// Sends `request` with a `URLRequest` whose timeout is `timeout`; cancelling the task cancels
+    /// the data task.
     public func send(_ request: HttpRequest, timeout: TimeInterval) async throws -> HttpResponse {
         guard let url = URL(string: request.url) else { throw URLError(.badURL) }
         var urlRequest = URLRequest(url: url, cachePolicy: .reloadIgnoringLocalCacheData, timeoutInterval: timeout)

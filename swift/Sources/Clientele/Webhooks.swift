@@ -5,6 +5,7 @@ import Foundation
 public struct BlocWebhooks: Sendable {
     private let secret: String
 
+    /// A verifier for deliveries signed with `secret` (Bloc's webhook secret).
     public init(secret: String) { self.secret = secret }
 
     /// Verifies the signature in `headers` against `rawBody`, then parses the event.
@@ -28,6 +29,10 @@ public final class OffBlocksWebhooks: Sendable {
     private let maxAgeSeconds: UInt32
     private let now: @Sendable () -> Date
 
+    /// - Parameters:
+    ///   - publicKey: OffBlocks' key for delivery signatures, when it gives you one.
+    ///   - capacity: how many event ids are remembered for deduplication.
+    ///   - maxAgeSeconds: the oldest signature accepted.
     public init(
         publicKey: VerifyingKey? = nil, capacity: UInt32 = 10_000, maxAgeSeconds: UInt32 = 300,
         now: @escaping @Sendable () -> Date = { Date() }
