@@ -16,6 +16,7 @@ use crate::http::HttpResponse;
 use crate::validate::Issue;
 
 /// Which provider an error or value comes from.
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 pub enum Provider {

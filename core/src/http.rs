@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 use crate::pii;
 
 /// An HTTP method used by the providers' customer APIs.
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "UPPERCASE")]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
@@ -58,6 +59,7 @@ impl fmt::Display for Method {
 }
 
 /// One header field. Names keep the case they were built with; lookups are case-insensitive.
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record), uniffi::export(Debug))]
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct Header {
@@ -134,6 +136,7 @@ pub fn normalize_base_url(url: &str) -> Result<String, crate::ConfigError> {
 }
 
 /// A request for the host to send. Built by the core; never modified by the host.
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record), uniffi::export(Debug))]
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct HttpRequest {
@@ -208,6 +211,7 @@ mod body_text {
 }
 
 /// A response as the host received it.
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record), uniffi::export(Debug))]
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct HttpResponse {

@@ -54,7 +54,12 @@ pub mod offblocks;
 mod open_enum;
 mod pii;
 pub mod sig;
+#[cfg(feature = "uniffi")]
+pub mod uniffi_types;
 pub mod validate;
+
+#[cfg(feature = "uniffi")]
+uniffi::setup_scaffolding!("clientele_core");
 
 pub use error::{
     ApiError, ApiErrorKind, ChallengeError, ConfigError, CredentialsError, DecodeError, Error,

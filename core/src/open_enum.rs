@@ -12,6 +12,7 @@ macro_rules! open_enum {
         }
     ) => {
         $(#[$meta])*
+        #[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
         #[derive(Clone, Debug, PartialEq, Eq, Hash)]
         pub enum $name {
             $( $(#[$vmeta])* $variant, )+

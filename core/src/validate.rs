@@ -22,6 +22,7 @@ use serde::{Deserialize, Serialize};
 
 /// A stable, machine-readable reason a field was rejected. The wire form (`as_str`) never changes
 /// once released; new codes may be added.
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
@@ -118,6 +119,7 @@ impl fmt::Display for IssueCode {
 }
 
 /// One problem with one field of a payload.
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct Issue {

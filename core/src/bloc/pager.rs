@@ -15,6 +15,7 @@ use crate::validate::IssueCode;
 use crate::{Error, ValidationError};
 
 /// Which page of customers to ask for, and how to name the undocumented paging parameters.
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]

@@ -16,6 +16,7 @@ use crate::pii::{Kind, Masked};
 use crate::validate::{self, IssueCode, Issues};
 
 /// A postal address to send (all five members are required by Bloc).
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
@@ -91,6 +92,7 @@ fn check_identity(
 }
 
 /// `POST /customers`: a new customer. Bloc requires every field.
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record), uniffi::export(Debug))]
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
@@ -142,6 +144,7 @@ impl CustomerCreateRequest {
 
 /// `PUT /customers/{id}`: replaces the customer's details (a full replacement: send every field).
 /// The BVN cannot be changed.
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record), uniffi::export(Debug))]
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
@@ -196,6 +199,7 @@ impl CustomerUpdateRequest {
 }
 
 /// `PUT /customers/upgrade/t1/{id}`: KYC tier 1.
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record), uniffi::export(Debug))]
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
@@ -243,6 +247,7 @@ impl KycTier1Upgrade {
 }
 
 /// `PUT /customers/upgrade/t2/{id}`: KYC tier 2, a means of identification.
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record), uniffi::export(Debug))]
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
@@ -273,6 +278,7 @@ impl KycTier2Upgrade {
 
 /// `PUT /customers/upgrade/t3/{id}`: KYC tier 3, one further document (Bloc does not say which;
 /// commonly a proof of address).
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record), uniffi::export(Debug))]
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]

@@ -26,6 +26,7 @@ use crate::validate::{IssueCode, Issues};
 use crate::{ConfigError, Error};
 
 /// Where the customer challenge endpoints live; `{id}` stands for the customer id.
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
@@ -67,6 +68,7 @@ impl ChallengePaths {
 }
 
 /// A decoded challenge that passed every check against the customer's account and the time.
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
@@ -84,6 +86,7 @@ pub struct Challenge {
 }
 
 /// The body of a challenge submission.
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]

@@ -63,6 +63,7 @@ use crate::{Error, ValidationError};
 /// How requests are signed. OffBlocks documents the algorithm (ECDSA P-384 with SHA-384) but
 /// not the covered components, the key id or the digest algorithm: the defaults below are
 /// Clientele's assumptions, each configurable.
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]

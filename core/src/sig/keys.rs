@@ -20,6 +20,7 @@ type HmacSha256 = hmac::Hmac<Sha256>;
 
 /// A signature algorithm from the RFC 9421 registry (§6.2.2). RSA is not supported.
 /// Serialised by its registered name.
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 pub enum Algorithm {

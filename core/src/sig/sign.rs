@@ -43,6 +43,7 @@ impl SignatureHeaders {
 }
 
 /// How the host's signature bytes are encoded (`"raw"` or `"der"` when serialised).
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]

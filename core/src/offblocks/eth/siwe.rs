@@ -113,6 +113,7 @@ impl fmt::Display for SiweField {
 }
 
 /// The SIWE message version. EIP-4361 defines only `1`.
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum SiweVersion {
     /// Version `1`.
@@ -232,6 +233,7 @@ impl<'de> serde::Deserialize<'de> for Timestamp {
 /// [`validate`](Self::validate) before asking anyone to sign it. It serialises
 /// as its fields (camelCase, timestamps as written); parse text with
 /// [`parse`](Self::parse) or `TryFrom<String>`.
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]

@@ -1,0 +1,58 @@
+package io.clientele
+
+import io.clientele.core.BlocWebhookEvent
+import io.clientele.core.Delivery
+import io.clientele.core.Header
+import io.clientele.core.HttpRequest
+import io.clientele.core.Method
+import io.clientele.core.OffBlocksWebhookEvent
+import java.time.Clock
+
+/**
+ * Verifies Bloc webhook deliveries: `X-Bloc-Webhook` is an HMAC of the RAW body, so pass the
+ * bytes exactly as received, never a re-serialised JSON object.
+ */
+class BlocWebhooks(private val secret: String) {
+    /** Verifies the signature in [headers] against [rawBody], then parses the event. */
+    fun receive(rawBody: ByteArray, headers: List<Header>): BlocWebhookEvent {
+        blocWebhookVerifyHeaders(secret, rawBody, headers)
+        return blocWebhookParse(rawBody)
+    }
+
+    /** The same, for servers that give headers as a map (Servlet, Ktor, Spring). */
+    fun receive(rawBody: ByteArray, headers: Map<String, List<String>>): BlocWebhookEvent =
+        receive(rawBody, headers.flatMap { (name, values) -> values.map { Header(name, it) } })
+}
+
+/**
+ * Receives OffBlocks webhook deliveries, which may repeat and arrive out of order: each one is
+ * parsed and classified as new, duplicate or stale by an in-memory deduplicator. When OffBlocks
+ * gives you a public key, deliveries must also carry a valid RFC 9421 signature.
+ */
+class OffBlocksWebhooks(
+    private val publicKey: VerifyingKey? = null,
+    capacity: UInt = 10_000u,
+    private val maxAgeSeconds: UInt = 300u,
+    private val clock: Clock = Clock.systemUTC(),
+) : AutoCloseable {
+    private val deduplicator = WebhookDeduplicator(capacity)
+
+    /** A parsed delivery and what to do with it (process only [Delivery.NEW]). */
+    data class Received(val event: OffBlocksWebhookEvent, val delivery: Delivery)
+
+    /**
+     * Verifies (when a key is set: [url] and [headers] are then required), parses and classifies
+     * a delivery from its RAW body.
+     */
+    fun receive(rawBody: ByteArray, url: String = "", headers: List<Header> = emptyList()): Received {
+        if (publicKey != null) {
+            val delivery = HttpRequest(Method.POST, url, headers, rawBody)
+            offblocksWebhookVerifySignature(delivery, publicKey, clock.instant(), maxAgeSeconds)
+        }
+        val event = offblocksWebhookParse(rawBody)
+        return Received(event, deduplicator.observe(event))
+    }
+
+    /** Frees the native deduplicator. */
+    override fun close() = deduplicator.close()
+}

@@ -1,0 +1,132 @@
+#!/usr/bin/env bash
+# The Swift suite: builds the native library, generates the Swift bindings, assembles the SwiftPM
+# package `Clientele` (swift/ plus the generated files) under target/swift/Clientele, and builds
+# and runs its XCTest suite (shared fixtures, every error path against a loopback server, the
+# README's Swift quickstart extracted verbatim).
+#
+# Swift 6 comes from Debian trixie's `swiftlang`, in a separate root made by mmdebstrap and
+# cached OUTSIDE the repository ($CLIENTELE_CACHE/swift-trixie, default /var/cache/clientele);
+# the host's libc is never touched (toolchain.md). Needs root (chroot and mounts).
+#
+# Last line: "swift: N passed, N failed", or "swift: SKIPPED (reason)".
+set -uo pipefail
+cd "$(dirname "$0")/.."
+root_dir=$PWD
+
+skip() {
+  echo "swift: SKIPPED ($1)"
+  exit 0
+}
+fail() {
+  echo "$1" >&2
+  echo "swift: 0 passed, 1 failed"
+  exit 1
+}
+
+cache=${CLIENTELE_CACHE:-/var/cache/clientele}
+mkdir -p "$cache" 2>/dev/null && [ -w "$cache" ] || cache="${XDG_CACHE_HOME:-$HOME/.cache}/clientele"
+swift_root="$cache/swift-trixie"
+
+[ "$(id -u)" = 0 ] || skip "the Swift toolchain runs in a chroot, which needs root"
+
+# --- the Swift root (Debian trixie swiftlang via mmdebstrap) -----------------------------------
+if [ ! -x "$swift_root/usr/libexec/swift/bin/swift" ]; then
+  if ! command -v mmdebstrap >/dev/null; then
+    apt-get install -y --no-install-recommends mmdebstrap >/dev/null 2>&1 \
+      || { apt-get update >/dev/null 2>&1 && apt-get install -y --no-install-recommends mmdebstrap >/dev/null 2>&1; } \
+      || skip "mmdebstrap is not installable"
+  fi
+  echo "creating the Swift root in $swift_root (Debian trixie, swiftlang; about a minute)"
+  rm -rf "$swift_root.tmp"
+  mmdebstrap --mode=root --variant=apt --include=swiftlang,libc6-dev,libstdc++-14-dev \
+    trixie "$swift_root.tmp" http://deb.debian.org/debian >"$cache/swift-trixie.log" 2>&1 \
+    || { tail -n 20 "$cache/swift-trixie.log"; skip "mmdebstrap could not create the trixie root"; }
+  mv "$swift_root.tmp" "$swift_root"
+fi
+
+# --- bindings and the assembled package -------------------------------------------------------
+bindings-uniffi/generate.sh >/dev/null || fail "generating the bindings failed"
+
+pkg=target/swift/Clientele
+mkdir -p "$pkg"
+# Copies a file only when its content changed, so SwiftPM's incremental build stays incremental.
+put() { # src dst
+  mkdir -p "$(dirname "$2")"
+  cmp -s "$1" "$2" || cp "$1" "$2"
+}
+wanted=$(mktemp)
+trap 'rm -f "$wanted"' EXIT
+(cd swift && find Package.swift Sources Tests -type f ! -name README.md) | while read -r f; do
+  put "swift/$f" "$pkg/$f"
+  echo "$pkg/$f" >>"$wanted"
+done
+for f in Clientele.swift ClienteleCore.swift; do
+  put "target/uniffi/swift/$f" "$pkg/Sources/Clientele/Generated/$f"
+  echo "$pkg/Sources/Clientele/Generated/$f" >>"$wanted"
+done
+for f in ClienteleFFI.h ClienteleCoreFFI.h module.modulemap; do
+  put "target/uniffi/swift/$f" "$pkg/Sources/ClienteleFFI/$f"
+  echo "$pkg/Sources/ClienteleFFI/$f" >>"$wanted"
+done
+# The README's Swift quickstart, exactly as printed there, compiled into the tests.
+quickstart=$(mktemp)
+{
+  echo "// Extracted from README.md by swift/test.sh; do not edit."
+  awk '/<!-- quickstart:swift -->/ {found=1; next} found && /^```swift/ {copy=1; next} copy && /^```/ {exit} copy {print}' README.md
+} >"$quickstart"
+grep -q "func blocQuickstart" "$quickstart" || fail "README.md has no Swift quickstart block"
+put "$quickstart" "$pkg/Tests/ClienteleTests/Quickstart.swift"
+rm -f "$quickstart"
+echo "$pkg/Tests/ClienteleTests/Quickstart.swift" >>"$wanted"
+# Drop files that are no longer part of the package.
+find "$pkg/Package.swift" "$pkg/Sources" "$pkg/Tests" -type f | grep -vxF -f "$wanted" | xargs -r rm -f
+
+# --- build and test inside the trixie root -----------------------------------------------------
+mnt="$swift_root/clientele"
+mounted=()
+cleanup() {
+  for ((i = ${#mounted[@]} - 1; i >= 0; i--)); do umount -l "${mounted[$i]}" 2>/dev/null; done
+  rm -f "$wanted"
+}
+trap cleanup EXIT
+bind() { # what where [options]
+  mkdir -p "$2"
+  mount --bind "$1" "$2" && mounted+=("$2")
+}
+mkdir -p "$mnt"
+mount -t proc proc "$swift_root/proc" && mounted+=("$swift_root/proc") || skip "mounting /proc in the Swift root was refused"
+bind /dev "$swift_root/dev" || skip "bind-mounting /dev was refused"
+bind /dev/pts "$swift_root/dev/pts" || true
+bind "$root_dir/$pkg" "$mnt/package" || skip "bind-mounting the package was refused"
+bind "$root_dir/target/debug" "$mnt/rustlib" || skip "bind-mounting the library was refused"
+bind "$root_dir/tests/fixtures" "$mnt/fixtures" || skip "bind-mounting the fixtures was refused"
+cp /etc/resolv.conf "$swift_root/etc/resolv.conf" 2>/dev/null || true
+
+log="$root_dir/target/swift/xctest.log"
+start=$(date +%s)
+build_log="$root_dir/target/swift/build.log"
+chroot "$swift_root" /bin/sh -c '
+  cd /clientele/package &&
+  swift build --build-tests -Xlinker -L/clientele/rustlib -Xlinker -rpath -Xlinker /clientele/rustlib
+' >"$build_log" 2>&1 || true
+grep -E "error:" "$build_log" | sort -u | head -n 40
+echo "swift build: $(($(date +%s) - start)) s, $(grep -E "warning:" "$build_log" | sort -u | wc -l) distinct warnings (target/swift/build.log)"
+chroot "$swift_root" /usr/bin/env CLIENTELE_FIXTURES=/clientele/fixtures /bin/sh -c \
+  'cd /clientele/package && swift test --skip-build --disable-swift-testing' >"$log" 2>&1
+status=$?
+grep -E "error:|failed \(|XCTAssert" "$log" | head -n 60
+summary=$(grep -E "Executed [0-9]+ tests?, with [0-9]+ failures?" "$log" | tail -n 1)
+echo "${summary:-no XCTest summary}"
+total=$(echo "$summary" | sed -n 's/.*Executed \([0-9]*\) test.*/\1/p')
+failed=$(echo "$summary" | sed -n 's/.*with \([0-9]*\) failure.*/\1/p')
+total=${total:-0}
+failed=${failed:-0}
+# XCTest counts failed assertions; count failed test cases instead.
+failed_cases=$(grep -cE "^Test Case .* failed \(" "$log")
+passed=$((total - failed_cases))
+if [ "$status" -ne 0 ] && [ "$failed_cases" -eq 0 ]; then
+  tail -n 40 "$log"
+  failed_cases=1
+fi
+echo "swift: $passed passed, $failed_cases failed"
+[ "$failed_cases" -eq 0 ]
