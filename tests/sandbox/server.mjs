@@ -455,6 +455,14 @@ export function createSandbox() {
         return send(res, 400, { message: 'invalid key' });
       }
     }
+    if (path === '/offblocks/webhooks' && req.method === 'POST') {
+      // Subscribes a callback without a signed request (demos and tests).
+      if (typeof body?.callbackUrl !== 'string') return send(res, 400, { message: 'callbackUrl is required' });
+      const id = randomUUID();
+      const at = now().toISOString();
+      state.offblocks.webhooks.set(id, { id, callbackUrl: body.callbackUrl, types: body.types ?? ['customer.updated'], createdAt: at, updatedAt: at });
+      return send(res, 200, state.offblocks.webhooks.get(id));
+    }
     const m = /^\/offblocks\/customers\/([^/]+)\/status$/.exec(path);
     if (m && req.method === 'POST') {
       const c = state.offblocks.customers.get(m[1]);
