@@ -113,6 +113,10 @@ async function main() {
 
   // ---- node:test ---------------------------------------------------------------------------
   section('node:test against the installed package');
+  // The end-to-end tests run the local sandbox (tests/sandbox) in process: install its packages.
+  if (!existsSync(join(root, 'tests/sandbox/node_modules'))) {
+    run('npm', ['ci', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: join(root, 'tests/sandbox') });
+  }
   cpSync(join(npm, 'test/node'), join(consumer, 'test'), { recursive: true });
   const tap = join(work, 'node-test.tap');
   const tests = readdirSync(join(consumer, 'test'))
@@ -132,6 +136,7 @@ async function main() {
           CLIENTELE_README: join(root, 'README.md'),
           CLIENTELE_NPM_README: join(npm, 'README.md'),
           CLIENTELE_INSTALLED: installed,
+          CLIENTELE_SANDBOX: join(root, 'tests/sandbox/server.mjs'),
         },
       },
     ),
