@@ -1,9 +1,9 @@
 // Builds the npm package `clientele` into npm/dist:
-//   1. the wasm module: `cargo build --release --target wasm32-unknown-unknown -p clientele-wasm`
+//   1. the wasm module: `cargo build --profile wasm-release --target wasm32-unknown-unknown -p clientele-wasm`
 //   2. JS glue with the pinned wasm-bindgen CLI (installed with cargo if missing): --target nodejs
 //      (CommonJS, synchronous load) and --target web (ESM, loads the .wasm by URL), into npm/wasm/
 //      (an intermediate the TypeScript sources import their types from)
-//   3. `wasm-opt -Oz` from the pinned npm package binaryen; both glues load the one .wasm
+//   3. `wasm-opt -Os` from the pinned npm package binaryen; both glues load the one .wasm
 //      (2 and 3 are reused from target/npm-glue while the module, the tools and this script are unchanged)
 //   4. the TypeScript host layer, compiled to ESM (every entry) and CommonJS (the Node entry)
 //   5. a size report (raw and gzip) in dist/size.json, and the inputs' hash in dist/.inputs
@@ -50,10 +50,10 @@ if (output('wasm-bindgen', ['--version']) !== `wasm-bindgen ${WASM_BINDGEN}`) {
 const hash = inputsHash(root);
 
 // 1. The module.
-run('cargo', ['build', '--release', '--target', 'wasm32-unknown-unknown', '-p', 'clientele-wasm']);
+run('cargo', ['build', '--profile', 'wasm-release', '--target', 'wasm32-unknown-unknown', '-p', 'clientele-wasm']);
 // Wherever cargo puts it (CARGO_TARGET_DIR, .cargo/config.toml).
 const targetDir = JSON.parse(output('cargo', ['metadata', '--format-version', '1', '--no-deps']) || '{}').target_directory ?? join(root, 'target');
-const wasm = join(targetDir, 'wasm32-unknown-unknown/release/clientele_wasm.wasm');
+const wasm = join(targetDir, 'wasm32-unknown-unknown/wasm-release/clientele_wasm.wasm');
 
 // 2-3. The glue and the optimised .wasm depend only on the module, the tools and this script:
 // reuse them from target/npm-glue when those did not change (wasm-opt alone takes ~20 s).
@@ -115,7 +115,7 @@ function generateGlue() {
   const webWasm = join(glue, 'web/clientele_wasm_bg.wasm');
   const sizeBefore = statSync(webWasm).size;
   run(join(npm, 'node_modules/.bin/wasm-opt'), [
-    '-Oz', '--strip-debug', '--strip-producers',
+    '-Os', '--strip-debug', '--strip-producers',
     '--enable-bulk-memory', '--enable-nontrapping-float-to-int', '--enable-sign-ext', '--enable-mutable-globals',
     webWasm, '-o', webWasm,
   ]);
