@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The Kotlin suite: builds the native library, generates the Kotlin bindings, compiles the host
 # layer (kotlin/src/main), its JUnit 5 tests (kotlin/src/test) and the README's Kotlin quickstart,
-# runs them on the JVM, then checks that the packaged jar loads its bundled native library.
+# runs them on the JVM (SandboxE2ETest against the local provider sandbox, tests/sandbox, which
+# this script starts and stops: tests/e2e/sandbox.sh), then checks that the packaged jar loads its
+# bundled native library.
 #
 # Tools (toolchain.md recipes), installed once and cached OUTSIDE the repository:
 #   - the Kotlin compiler: npm package `kotlin-compiler`, pinned in kotlin/toolchain/package*.json,
@@ -81,6 +83,11 @@ start=$(date +%s)
 [ -f "$out/classes/io/clientele/BlocClient.class" ] || fail "kotlinc failed"
 echo "compiled in $(($(date +%s) - start)) s"
 
+# --- the local provider sandbox for the end-to-end tests (SandboxE2ETest) ----------------------
+source tests/e2e/sandbox.sh
+trap e2e_stop EXIT
+e2e_start "$out" || fail "the end-to-end tests need the sandbox, which did not start"
+
 run_cp="$out/classes:$lib/kotlin-stdlib.jar:$lib/kotlinx-coroutines-core-jvm.jar:$lib/kotlin-test.jar"
 run_cp="$run_cp:$lib/kotlin-test-junit5.jar:$java_dir/jna.jar"
 java -Djna.library.path="$root/target/debug" -Dclientele.fixtures="$root/tests/fixtures" \
@@ -88,6 +95,7 @@ java -Djna.library.path="$root/target/debug" -Dclientele.fixtures="$root/tests/f
   --class-path "$run_cp" --select-package io.clientele --fail-if-no-tests --disable-banner \
   --details=tree --disable-ansi-colors >"$out/junit.log" 2>&1
 status=$?
+e2e_stop
 grep -E '✘|\[X\]|=>' "$out/junit.log" | head -60
 tail -n 16 "$out/junit.log" | grep -E 'tests (successful|failed|found)'
 passed=$(sed -n 's/.*\[ *\([0-9]*\) tests successful.*/\1/p' "$out/junit.log" | tail -n 1)

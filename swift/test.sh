@@ -2,7 +2,8 @@
 # The Swift suite: builds the native library, generates the Swift bindings, assembles the SwiftPM
 # package `Clientele` (swift/ plus the generated files) under target/swift/Clientele, and builds
 # and runs its XCTest suite (shared fixtures, every error path against a loopback server, the
-# README's Swift quickstart extracted verbatim).
+# README's Swift quickstart extracted verbatim, and SandboxE2ETests against the local provider
+# sandbox, tests/sandbox, which this script starts on the host and stops: tests/e2e/sandbox.sh).
 #
 # Swift 6 comes from Debian trixie's `swiftlang`, in a separate root made by mmdebstrap and
 # cached OUTSIDE the repository ($CLIENTELE_CACHE/swift-trixie, default /var/cache/clientele);
@@ -84,7 +85,9 @@ find "$pkg/Package.swift" "$pkg/Sources" "$pkg/Tests" -type f | grep -vxF -f "$w
 # --- build and test inside the trixie root -----------------------------------------------------
 mnt="$swift_root/clientele"
 mounted=()
+source tests/e2e/sandbox.sh
 cleanup() {
+  e2e_stop
   for ((i = ${#mounted[@]} - 1; i >= 0; i--)); do umount -l "${mounted[$i]}" 2>/dev/null; done
   rm -f "$wanted"
 }
@@ -111,9 +114,13 @@ chroot "$swift_root" /bin/sh -c '
 ' >"$build_log" 2>&1 || true
 grep -E "error:" "$build_log" | sort -u | head -n 40
 echo "swift build: $(($(date +%s) - start)) s, $(grep -E "warning:" "$build_log" | sort -u | wc -l) distinct warnings (target/swift/build.log)"
-chroot "$swift_root" /usr/bin/env CLIENTELE_FIXTURES=/clientele/fixtures /bin/sh -c \
+# The end-to-end tests (SandboxE2ETests) reach the sandbox on the host: loopback is shared.
+e2e_start "$root_dir/target/swift" || fail "the end-to-end tests need the sandbox, which did not start"
+chroot "$swift_root" /usr/bin/env CLIENTELE_FIXTURES=/clientele/fixtures \
+  CLIENTELE_SANDBOX="$CLIENTELE_SANDBOX" CLIENTELE_WALLET_URL="$CLIENTELE_WALLET_URL" /bin/sh -c \
   'cd /clientele/package && swift test --skip-build --disable-swift-testing' >"$log" 2>&1
 status=$?
+e2e_stop
 grep -E "error:|failed \(|XCTAssert" "$log" | head -n 60
 summary=$(grep -E "Executed [0-9]+ tests?, with [0-9]+ failures?" "$log" | tail -n 1)
 echo "${summary:-no XCTest summary}"
