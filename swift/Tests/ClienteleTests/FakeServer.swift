@@ -72,7 +72,16 @@ final class FakeServer: @unchecked Sendable {
 
     deinit { stop() }
 
+    private var stopped = false
+
+    /// Stops listening; idempotent, as `deinit` calls it again after `tearDown` did: closing the
+    /// descriptor twice could close another server's socket that reused the number.
     func stop() {
+        lock.lock()
+        let already = stopped
+        stopped = true
+        lock.unlock()
+        if already { return }
         shutdown(listener, Int32(SHUT_RDWR))
         close(listener)
     }
