@@ -2,7 +2,7 @@
 //! webhook helpers.
 
 use clientele_core::bloc::{
-    self, Bloc as CoreBloc, Customer, CustomerCreateRequest, CustomerListQuery, CustomerPager,
+    self, Bloc as CoreBloc, CustomerCreateRequest, CustomerListQuery, CustomerPager,
     CustomerUpdateRequest, KycTier1Upgrade, KycTier2Upgrade, KycTier3Upgrade,
     webhook::{self},
 };
@@ -290,10 +290,11 @@ pub fn webhook_parse(body: &[u8]) -> JsResult<String> {
     output(&webhook::parse(body).or_throw()?)
 }
 
-/// Whether `customer` has reached at least KYC tier `tier`.
-#[wasm_bindgen(js_name = blocCustomerHasKycTier)]
-pub fn customer_has_kyc_tier(customer: &str, tier: u8) -> JsResult<bool> {
-    Ok(input::<Customer>(customer, "customer")?.has_kyc_tier(tier))
+/// Whether a customer's `kycTier` (as parsed, e.g. `"2"`) is at least `tier`. (A customer
+/// object cannot come back into the core from JS: its wire names differ from the camelCase ones.)
+#[wasm_bindgen(js_name = blocKycTierReaches)]
+pub fn kyc_tier_reaches(kyc_tier: &str, tier: u8) -> bool {
+    clientele_core::bloc::KycTier::parse(kyc_tier).reaches(tier)
 }
 
 /// Checks a Bloc customer id (24 hex characters) without building anything.

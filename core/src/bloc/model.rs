@@ -217,6 +217,13 @@ pub struct Customer {
     pub updated_at: Option<DateTime<Utc>>,
 }
 
+impl KycTier {
+    /// Whether this tier is at least `tier` (values this version does not know never are).
+    pub fn reaches(&self, tier: u8) -> bool {
+        self.as_str().parse::<u8>().is_ok_and(|t| t >= tier)
+    }
+}
+
 fn tier0() -> KycTier {
     KycTier::Tier0
 }
@@ -242,10 +249,7 @@ fn opt_address<'de, D: serde::Deserializer<'de>>(
 impl Customer {
     /// Whether KYC has reached at least `tier` (unknown tiers compare as not reached).
     pub fn has_kyc_tier(&self, tier: u8) -> bool {
-        self.kyc_tier
-            .as_str()
-            .parse::<u8>()
-            .is_ok_and(|t| t >= tier)
+        self.kyc_tier.reaches(tier)
     }
 }
 
