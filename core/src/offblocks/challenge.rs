@@ -183,15 +183,14 @@ impl OffBlocks {
     /// bare JSON string. Returns the base64 challenge for [`Challenge::open`].
     pub fn parse_challenge(response: &HttpResponse) -> Result<String, Error> {
         #[derive(Deserialize)]
-        #[serde(untagged)]
-        enum Raw {
-            Bare(String),
-            Object { challenge: String },
+        struct Object {
+            challenge: String,
         }
-        let raw: Raw = super::decode(response, super::Op::Read)?;
-        Ok(match raw {
-            Raw::Bare(s) | Raw::Object { challenge: s } => s,
-        })
+        if super::first_byte(&response.body) == Some(b'{') {
+            super::decode::<Object>(response, super::Op::Read).map(|o| o.challenge)
+        } else {
+            super::decode(response, super::Op::Read)
+        }
     }
 
     /// `POST` the signed challenge (from [`Challenge::accept_signature`]). Path:

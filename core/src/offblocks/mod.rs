@@ -518,34 +518,16 @@ impl OffBlocks {
     /// `{"data": [...]}` wrapper are both accepted.
     pub fn parse_list_customers(response: &HttpResponse) -> Result<Vec<OffBlocksCustomer>, Error> {
         #[derive(Deserialize)]
-        #[serde(untagged)]
-        enum List {
-            Bare(Vec<OffBlocksCustomer>),
-            Wrapped { data: Vec<OffBlocksCustomer> },
-        }
-        check_status(response, Op::Read)?;
-        if let Ok(list) = serde_json::from_slice::<List>(&response.body) {
-            return Ok(match list {
-                List::Bare(v) | List::Wrapped { data: v } => v,
-            });
-        }
-        // Report the failure precisely: against the wrapper if the body is an object.
-        let object = response.body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{');
-        #[derive(Deserialize)]
         struct Wrapped {
-            #[allow(dead_code)]
             data: Vec<OffBlocksCustomer>,
         }
-        let failure = if object {
-            crate::json::decode::<Wrapped>(&response.body).err()
+        // Dispatch on the first byte rather than with an untagged enum: one pass over the body,
+        // errors reported against the shape actually sent, and no buffering of the whole body.
+        if first_byte(&response.body) == Some(b'{') {
+            decode::<Wrapped>(response, Op::Read).map(|w| w.data)
         } else {
-            crate::json::decode::<Vec<OffBlocksCustomer>>(&response.body).err()
-        };
-        let f = failure.unwrap_or(crate::json::JsonFailure {
-            path: ".".into(),
-            message: "expected an array of customers or {\"data\": [...]}".into(),
-        });
-        Err(decode_error(response, &f.path, &f.message))
+            decode(response, Op::Read)
+        }
     }
 
     /// Parses a deactivate or activate answer: the customer when the body holds one. A 409 is
@@ -641,6 +623,11 @@ fn check_status(response: &HttpResponse, op: Op) -> Result<(), Error> {
         _ => error.kind,
     };
     Err(error.with_kind(kind, idempotent).into())
+}
+
+/// The first byte of a JSON body that is not whitespace.
+fn first_byte(body: &[u8]) -> Option<u8> {
+    body.iter().copied().find(|b| !b.is_ascii_whitespace())
 }
 
 fn decode<T: serde::de::DeserializeOwned>(response: &HttpResponse, op: Op) -> Result<T, Error> {
