@@ -233,7 +233,11 @@ pub enum RetryAfter {
     /// Wait this many seconds.
     Seconds(u64),
     /// Wait until this instant.
-    At(#[cfg_attr(feature = "wasm", tsify(type = "string"))] DateTime<Utc>),
+    At(
+        #[serde(with = "crate::json::rfc3339")]
+        #[cfg_attr(feature = "wasm", tsify(type = "string"))]
+        DateTime<Utc>,
+    ),
 }
 
 impl RetryAfter {
@@ -243,9 +247,7 @@ impl RetryAfter {
         if let Ok(secs) = value.parse::<u64>() {
             return Some(RetryAfter::Seconds(secs));
         }
-        DateTime::parse_from_rfc2822(value)
-            .ok()
-            .map(|d| RetryAfter::At(d.with_timezone(&Utc)))
+        http_date(value).map(RetryAfter::At)
     }
 
     /// Seconds to wait from `now` (never negative).
@@ -255,6 +257,61 @@ impl RetryAfter {
             RetryAfter::At(at) => u64::try_from((*at - now).num_seconds()).unwrap_or(0),
         }
     }
+}
+
+/// Parses an HTTP-date (RFC 9110 §5.6.7) in any of its three forms: IMF-fixdate
+/// (`Sun, 06 Nov 1994 08:49:37 GMT`), the obsolete RFC 850 form (`Sunday, 06-Nov-94 08:49:37 GMT`,
+/// two-digit years read as 1970-2069) and asctime (`Sun Nov  6 08:49:37 1994`). The weekday is
+/// not checked against the date, as RFC 9110 allows.
+fn http_date(value: &str) -> Option<DateTime<Utc>> {
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let month = |name: &str| {
+        MONTHS
+            .iter()
+            .position(|m| *m == name)
+            .and_then(|i| u32::try_from(i + 1).ok())
+    };
+    let number = |text: &str, digits: std::ops::RangeInclusive<usize>| {
+        (digits.contains(&text.len()) && text.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| text.parse::<u32>().ok())
+            .flatten()
+    };
+    let time = |text: &str| {
+        let mut parts = text.split(':');
+        let (h, m, s) = (parts.next()?, parts.next()?, parts.next()?);
+        parts
+            .next()
+            .is_none()
+            .then(|| Some((number(h, 2..=2)?, number(m, 2..=2)?, number(s, 2..=2)?)))
+            .flatten()
+    };
+    let fields: Vec<&str> = value.split_ascii_whitespace().collect();
+    let (year, month, day, (h, m, s)) = match fields.as_slice() {
+        [weekday, day, mon, year, clock, "GMT"] if weekday.ends_with(',') => (
+            number(year, 4..=4)?,
+            month(mon)?,
+            number(day, 2..=2)?,
+            time(clock)?,
+        ),
+        [weekday, date, clock, "GMT"] if weekday.ends_with(',') => {
+            let mut parts = date.split('-');
+            let (day, mon, year) = (parts.next()?, parts.next()?, parts.next()?);
+            let yy = number(year, 2..=2)?;
+            let year = if yy < 70 { 2000 + yy } else { 1900 + yy };
+            (year, month(mon)?, number(day, 2..=2)?, time(clock)?)
+        }
+        [_weekday, mon, day, clock, year] => (
+            number(year, 4..=4)?,
+            month(mon)?,
+            number(day, 1..=2)?,
+            time(clock)?,
+        ),
+        _ => return None,
+    };
+    let date = chrono::NaiveDate::from_ymd_opt(i32::try_from(year).ok()?, month, day)?;
+    Some(date.and_hms_opt(h, m, s)?.and_utc())
 }
 
 /// The provider answered with an error.
@@ -619,6 +676,41 @@ mod tests {
         assert_eq!(at.seconds_from(now), 5);
         assert_eq!(at.seconds_from(now + chrono::Duration::seconds(60)), 0);
         assert_eq!(RetryAfter::parse("soon"), None);
+    }
+
+    #[test]
+    fn http_dates_in_all_three_forms() {
+        let want = DateTime::parse_from_rfc3339("1994-11-06T08:49:37Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        for text in [
+            "Sun, 06 Nov 1994 08:49:37 GMT",
+            "Sunday, 06-Nov-94 08:49:37 GMT",
+            "Sun Nov  6 08:49:37 1994",
+            "Sun Nov 06 08:49:37 1994",
+        ] {
+            assert_eq!(http_date(text), Some(want), "{text}");
+        }
+        assert_eq!(
+            http_date("Tuesday, 20-Apr-21 02:07:55 GMT").map(|t| t.to_rfc3339()),
+            Some("2021-04-20T02:07:55+00:00".into())
+        );
+        for bad in [
+            "",
+            "Sun, 06 Nov 1994 08:49:37 UTC",
+            "Sun, 06 Nov 1994 08:49:37 +0000",
+            "Sun, 31 Feb 1994 08:49:37 GMT",
+            "Sun, 06 Nov 1994 24:49:37 GMT",
+            "Sun, 06 Nov 1994 08:49 GMT",
+            "Sun, 6 Nov 1994 08:49:37 GMT",
+            "Sun, 06 Foo 1994 08:49:37 GMT",
+            "Sun 06 Nov 1994 08:49:37 GMT",
+            "Sun, 06 Nov +994 08:49:37 GMT",
+            "Sun, 06 Nov 1994 08:49:37:00 GMT",
+            "Sunday, 06-Nov-1994 08:49:37 GMT",
+        ] {
+            assert_eq!(http_date(bad), None, "{bad:?}");
+        }
     }
 
     #[test]

@@ -164,6 +164,7 @@ pub struct AccessToken {
     /// The JWT to send as `Authorization: Bearer ...`.
     pub token: String,
     /// When it expires.
+    #[serde(with = "crate::json::rfc3339")]
     #[cfg_attr(feature = "wasm", tsify(type = "string"))]
     pub expires_at: DateTime<Utc>,
     /// The scheme, `Bearer`.

@@ -130,6 +130,7 @@ pub fn classify(
 pub struct WebhookDeduplicator {
     capacity: usize,
     seen: VecDeque<String>,
+    #[serde(with = "crate::json::rfc3339::values")]
     latest: HashMap<String, DateTime<Utc>>,
 }
 
