@@ -13,8 +13,8 @@ use clientele_core::bloc::{self, Bloc, Customer};
 use clientele_core::http::{Header, HttpRequest, HttpResponse, Method};
 use clientele_core::offblocks::{self, eth};
 use clientele_core::sig::{
-    Component, DigestAlgorithm, SignatureParams, SigningKey, VerifyOptions, content_digest,
-    sign_message, verify_content_digest, verify_message,
+    Algorithm, Component, DigestAlgorithm, SignatureParams, SigningKey, VerifyOptions,
+    content_digest, ecdsa_der_to_raw, sign_message, verify_content_digest, verify_message,
 };
 use clientele_core::validate;
 use proptest::prelude::*;
@@ -139,6 +139,18 @@ proptest! {
     }
 
     /// Phone normalisation is idempotent and always yields Bloc's 11-digit local form.
+    /// The hand-written DER reader agrees with the curves' own `Signature::from_der` on every
+    /// input: same acceptance, same fixed-width `r || s`.
+    #[test]
+    fn der_signatures_match_the_curve_crates(der in der_signature()) {
+        let ours = ecdsa_der_to_raw(&der, Algorithm::EcdsaP384Sha384).ok();
+        let theirs = p384::ecdsa::Signature::from_der(&der).ok().map(|s| s.to_bytes().to_vec());
+        prop_assert_eq!(ours, theirs);
+        let ours = ecdsa_der_to_raw(&der, Algorithm::EcdsaP256Sha256).ok();
+        let theirs = p256::ecdsa::Signature::from_der(&der).ok().map(|s| s.to_bytes().to_vec());
+        prop_assert_eq!(ours, theirs);
+    }
+
     #[test]
     fn phone_normalisation_is_idempotent(input in "[+]?[0-9 ()-]{0,20}") {
         if let Ok(local) = validate::nigerian_phone(&input) {
@@ -184,6 +196,38 @@ proptest! {
 }
 
 /// The camelCase form of a customer back in Bloc's wire names (for the round trip).
+/// A DER ECDSA-Sig-Value built from two integers' bytes, with an optional corruption: mostly
+/// well-formed (so both accept and reject paths are exercised), sometimes one byte changed or
+/// removed.
+fn der_signature() -> impl Strategy<Value = Vec<u8>> {
+    let integer = prop_oneof![
+        proptest::collection::vec(any::<u8>(), 0..51),
+        // Values near the top of the P-256 and P-384 ranges, where the order check matters.
+        (
+            proptest::collection::vec(0xf0u8..=0xff, 30..50),
+            any::<bool>()
+        )
+            .prop_map(|(v, pad)| if pad { [vec![0], v].concat() } else { v }),
+    ];
+    (integer.clone(), integer, any::<u8>(), 0usize..120, 0u8..4).prop_map(
+        |(r, s, byte, at, how)| {
+            let int = |v: &[u8]| [vec![0x02, u8::try_from(v.len()).unwrap()], v.to_vec()].concat();
+            let body = [int(&r), int(&s)].concat();
+            let mut der = [vec![0x30, u8::try_from(body.len()).unwrap()], body].concat();
+            let at = at.min(der.len().saturating_sub(1));
+            match how {
+                1 if !der.is_empty() => der[at] = byte,
+                2 if !der.is_empty() => {
+                    der.remove(at);
+                }
+                3 => der.push(byte),
+                _ => {}
+            }
+            der
+        },
+    )
+}
+
 fn camel_to_wire(v: &Value) -> Value {
     let mut out = serde_json::Map::new();
     for (k, val) in v.as_object().unwrap() {

@@ -130,18 +130,67 @@ pub fn finish_signature(
 /// [`InvalidSignatureEncoding`](SignatureError::InvalidSignatureEncoding), also when
 /// `algorithm` is not ECDSA.
 pub fn ecdsa_der_to_raw(der: &[u8], algorithm: Algorithm) -> Result<Vec<u8>, SignatureError> {
-    match algorithm {
-        Algorithm::EcdsaP384Sha384 => {
-            p384::ecdsa::Signature::from_der(der).map(|s| s.to_bytes().to_vec())
-        }
-        Algorithm::EcdsaP256Sha256 => {
-            p256::ecdsa::Signature::from_der(der).map(|s| s.to_bytes().to_vec())
-        }
+    // Hand-written rather than the curves' `Signature::from_der`: the ASN.1 involved is two
+    // INTEGERs in a SEQUENCE, and this keeps the `der` and curve crates out of builds that never
+    // hold a key (the main wasm module). Checked against `from_der` by a property test.
+    let order: &[u8] = match algorithm {
+        Algorithm::EcdsaP384Sha384 => &P384_ORDER,
+        Algorithm::EcdsaP256Sha256 => &P256_ORDER,
         Algorithm::Ed25519 | Algorithm::HmacSha256 => {
             return Err(SignatureError::InvalidSignatureEncoding);
         }
+    };
+    let body = match der {
+        // Every valid ECDSA-Sig-Value for these curves is under 128 bytes, so DER's minimal
+        // length encoding is always the short form.
+        [0x30, len, body @ ..] if usize::from(*len) == body.len() && *len < 0x80 => body,
+        _ => return Err(SignatureError::InvalidSignatureEncoding),
+    };
+    let (r, rest) = der_integer(body, order)?;
+    let (s, rest) = der_integer(rest, order)?;
+    if !rest.is_empty() {
+        return Err(SignatureError::InvalidSignatureEncoding);
     }
-    .map_err(|_| SignatureError::InvalidSignatureEncoding)
+    Ok([r, s].concat())
+}
+
+/// The group order n of P-384, big-endian.
+const P384_ORDER: [u8; 48] = [
+    0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+    0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xc7, 0x63, 0x4d, 0x81, 0xf4, 0x37, 0x2d, 0xdf,
+    0x58, 0x1a, 0x0d, 0xb2, 0x48, 0xb0, 0xa7, 0x7a, 0xec, 0xec, 0x19, 0x6a, 0xcc, 0xc5, 0x29, 0x73,
+];
+
+/// The group order n of P-256, big-endian.
+const P256_ORDER: [u8; 32] = [
+    0xff, 0xff, 0xff, 0xff, 0x00, 0x00, 0x00, 0x00, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+    0xbc, 0xe6, 0xfa, 0xad, 0xa7, 0x17, 0x9e, 0x84, 0xf3, 0xb9, 0xca, 0xc2, 0xfc, 0x63, 0x25, 0x51,
+];
+
+/// Reads one DER INTEGER in 1..n-1 from the front of `input`, as a big-endian number as wide as
+/// `order`; returns it and the rest.
+fn der_integer<'a>(input: &'a [u8], order: &[u8]) -> Result<(Vec<u8>, &'a [u8]), SignatureError> {
+    const BAD: SignatureError = SignatureError::InvalidSignatureEncoding;
+    let [0x02, len, rest @ ..] = input else {
+        return Err(BAD);
+    };
+    let (value, rest) = rest.split_at_checked(usize::from(*len)).ok_or(BAD)?;
+    let magnitude = match value {
+        // Negative numbers, and a zero byte that is not needed to keep the number positive.
+        [first, ..] if first & 0x80 != 0 => return Err(BAD),
+        [0x00, next, ..] if next & 0x80 == 0 => return Err(BAD),
+        [0x00, magnitude @ ..] => magnitude,
+        [_, ..] => value,
+        [] => return Err(BAD),
+    };
+    let padding = order.len().checked_sub(magnitude.len()).ok_or(BAD)?;
+    let mut fixed = vec![0u8; padding];
+    fixed.extend_from_slice(magnitude);
+    // Big-endian byte strings of equal length compare like the numbers they hold.
+    if fixed.iter().all(|b| *b == 0) || fixed.as_slice() >= order {
+        return Err(BAD);
+    }
+    Ok((fixed, rest))
 }
 
 /// Signs `message` in one step with a key held by the core.
