@@ -1,10 +1,21 @@
 //! wasm-bindgen glue for the npm package `clientele`. Thin by design: every behaviour lives in
-//! `clientele-core`; this crate only converts values across the JS boundary (serde-wasm-bindgen
-//! with tsify-generated TypeScript types) and turns every error into one `ClienteleError`.
+//! `clientele-core`; this crate only converts values across the JS boundary (JSON text in and
+//! out, bytes for bodies, tsify-generated TypeScript types) and turns every error into one
+//! `ClienteleError`.
+//!
+//! It builds two modules. The default build is the main module (`clientele_wasm`): validation,
+//! request building, parsing, paging, Content-Digest, signature bases, Bloc webhooks. With the
+//! `keys` feature it builds the keys module (`clientele_keys`) instead: everything that takes a
+//! key (see [`keys`]).
 
+#[cfg(not(feature = "keys"))]
 pub mod bloc;
 pub mod convert;
+#[cfg(feature = "keys")]
+pub mod keys;
+#[cfg(not(feature = "keys"))]
 pub mod offblocks;
+#[cfg(not(feature = "keys"))]
 pub mod sig;
 
 use wasm_bindgen::prelude::wasm_bindgen;

@@ -6,12 +6,10 @@ use clientele_core::offblocks::{
     AccessToken, Challenge, OffBlocks as Core, OffBlocksCustomerCreate, OffBlocksStatus,
     SigningRequest as CoreSigningRequest,
 };
-use clientele_core::sig::VerifiedSignatureSummary;
 use clientele_core::{Issue, ValidationError};
 use wasm_bindgen::prelude::*;
 
 use crate::convert::{JsResult, OrThrow, input, instant, output, response};
-use crate::sig::{SigningKey, VerifyingKey};
 
 /// The context of every OffBlocks request: base URL, bearer token and signing configuration.
 #[wasm_bindgen]
@@ -278,11 +276,6 @@ impl SigningRequest {
         let encoding = input(encoding, "encoding")?;
         output(&self.0.clone().finish(signature, encoding).or_throw()?)
     }
-
-    /// Signs with a key held by the core and completes the request.
-    pub fn sign(&self, key: &SigningKey) -> JsResult<String> {
-        output(&self.0.clone().sign(&key.0).or_throw()?)
-    }
 }
 
 /// Every issue of an OffBlocks create input (empty when valid): CAIP-10 chainId with its EIP-55
@@ -322,32 +315,6 @@ pub fn open_challenge(encoded: &str, chain_id: &str, now: &str) -> JsResult<Stri
     output(&Challenge::open(encoded, chain_id, instant(now, "now")?).or_throw()?)
 }
 
-/// Checks the wallet's `personal_sign` signature (hex) against the challenge; returns what to submit.
-#[wasm_bindgen(js_name = acceptChallengeSignature)]
-pub fn accept_challenge_signature(
-    encoded: &str,
-    chain_id: &str,
-    now: &str,
-    signature_hex: &str,
-) -> JsResult<String> {
-    let challenge = Challenge::open(encoded, chain_id, instant(now, "now")?).or_throw()?;
-    output(&challenge.accept_signature(signature_hex).or_throw()?)
-}
-
-/// Signs a message with a test wallet's private key (hex), as `personal_sign` does. For tests,
-/// demos and local emulators only: real users sign in their own wallet.
-#[wasm_bindgen(js_name = signPersonalMessageForTesting)]
-pub fn sign_personal_message(private_key_hex: &str, message: &str) -> JsResult<String> {
-    use clientele_core::offblocks::eth::wallet;
-    let key = wallet::parse_hex_private_key(private_key_hex).ok_or_else(|| {
-        crate::convert::invalid_argument("privateKey", "`privateKey` must be 32 bytes of hex")
-    })?;
-    let signature = wallet::sign_personal_message(&key, message.as_bytes()).map_err(|_| {
-        crate::convert::invalid_argument("privateKey", "`privateKey` is not a valid secp256k1 key")
-    })?;
-    Ok(wallet::format_hex_signature(&signature))
-}
-
 /// Parses an OffBlocks webhook delivery.
 #[wasm_bindgen(js_name = offblocksWebhookParse)]
 pub fn webhook_parse(body: &[u8]) -> JsResult<String> {
@@ -366,21 +333,6 @@ pub fn webhook_classify(
         .map(|t| instant(&t, "lastUpdatedAt"))
         .transpose()?;
     output(&webhook::classify(&event, event_already_seen, last))
-}
-
-/// Verifies an RFC 9421 signature on a delivery (when OffBlocks gives you a key).
-#[wasm_bindgen(js_name = offblocksWebhookVerifySignature)]
-pub fn webhook_verify_signature(
-    delivery: &str,
-    key: &VerifyingKey,
-    now: &str,
-    max_age_seconds: u32,
-) -> JsResult<String> {
-    let delivery = input(delivery, "delivery")?;
-    let verified =
-        webhook::verify_signature(&delivery, &key.0, instant(now, "now")?, max_age_seconds)
-            .or_throw()?;
-    output(&VerifiedSignatureSummary::from(&verified))
 }
 
 /// Remembers processed deliveries to tell new ones from duplicates and stale ones.

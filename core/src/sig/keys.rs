@@ -198,8 +198,13 @@ impl SigningKey {
     }
 
     /// Signs `message`, returning the raw signature (`r || s` for ECDSA, deterministic per
-    /// RFC 6979).
-    pub(crate) fn sign(&self, message: &[u8]) -> Result<Vec<u8>, SignatureError> {
+    /// RFC 6979). Give it an OffBlocks [`SigningRequest`](crate::offblocks::SigningRequest)'s signature base
+    /// and pass the result to its `finish`; [`SigningRequest::sign`](crate::offblocks::SigningRequest::sign)
+    /// does both.
+    ///
+    /// # Errors
+    /// [`InvalidKey`](SignatureError::InvalidKey) if the key cannot sign.
+    pub fn sign(&self, message: &[u8]) -> Result<Vec<u8>, SignatureError> {
         let failed = |_| SignatureError::InvalidKey;
         Ok(match &self.0 {
             Secret::P384(k) => Signer::<p384::ecdsa::Signature>::try_sign(k, message)
