@@ -4,7 +4,7 @@ import { Bloc, BlocCustomerPager } from './bloc.js';
 import { ClienteleError, invalidArgument, isClienteleError } from './errors.js';
 import { OffBlocks } from './offblocks.js';
 import type { SigningRequest } from './offblocks.js';
-import { bytes, opts, str, uuid } from './raw.js';
+import { bytes, ensureKeys, keysAvailableNow, opts, str, uuid } from './raw.js';
 import type { BodyInput } from './raw.js';
 import { SigningKey } from './sig.js';
 import type { Jwk } from './sig.js';
@@ -264,8 +264,17 @@ export class OffBlocksClient {
       throw invalidArgument('signingKey', 'pass exactly one of `signingKey` and `signer`');
     }
     if (options.signingKey !== undefined) {
-      const key = SigningKey.from(options.signingKey);
-      this.#sign = async (pending) => pending.sign(key);
+      const given = options.signingKey;
+      // Parsed now where the keys module loads synchronously (Node), so a bad key fails here;
+      // in browsers, on the first request, once `loadKeys()` has fetched the module.
+      let key = keysAvailableNow() ? SigningKey.from(given) : undefined;
+      this.#sign = async (pending) => {
+        if (key === undefined) {
+          await ensureKeys();
+          key = SigningKey.from(given);
+        }
+        return pending.sign(key);
+      };
     } else {
       const signer = options.signer;
       if (typeof signer !== 'function') throw invalidArgument('signer', '`signer` must be a function');

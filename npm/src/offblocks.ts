@@ -4,7 +4,7 @@
 import type * as Glue from '../wasm/node/clientele_wasm.cjs';
 import { parseWith } from './bloc.js';
 import type { ResponseInput } from './bloc.js';
-import { bytes, call, iso, optStr, opts, parse, str, toJson, u32, uuid } from './raw.js';
+import { bytes, call, callKeys, iso, optStr, opts, parse, str, toJson, u32, uuid } from './raw.js';
 import type { BodyInput, Instant } from './raw.js';
 import { SigningKey } from './sig.js';
 import type {
@@ -94,9 +94,17 @@ export class SigningRequest {
     );
   }
 
-  /** Signs with a key held by the core (deterministic RFC 6979 ECDSA) and completes the request. */
+  /**
+   * Signs with a key held by the core (deterministic RFC 6979 ECDSA) and completes the request.
+   * The key lives in the keys module: it signs this request's signature base, and `finish` takes
+   * the raw signature.
+   */
   sign(key: SigningKey): HttpRequest {
-    return call(() => parse<HttpRequest>(this.#raw.sign(SigningKey.from(key).raw)));
+    const signingKey = SigningKey.from(key);
+    const base = this.signatureBase;
+    const algorithm = this.algorithm;
+    const signature = callKeys((raw) => raw.signSignatureBase(signingKey.raw, algorithm, base));
+    return this.finish(signature, 'raw');
   }
 }
 
@@ -300,7 +308,7 @@ export function acceptChallengeSignature(
   signature: string,
   now?: Instant,
 ): ChallengeSubmission {
-  return call((raw) =>
+  return callKeys((raw) =>
     parse<ChallengeSubmission>(
       raw.acceptChallengeSignature(str(encoded, 'challenge'), str(chainId, 'chainId'), iso(now), str(signature, 'signature')),
     ),
@@ -312,5 +320,5 @@ export function acceptChallengeSignature(
  * demos and local emulators only: real customers sign in their own wallet.
  */
 export function signPersonalMessageForTesting(privateKeyHex: string, message: string): string {
-  return call((raw) => raw.signPersonalMessageForTesting(str(privateKeyHex, 'privateKey'), str(message, 'message')));
+  return callKeys((raw) => raw.signPersonalMessageForTesting(str(privateKeyHex, 'privateKey'), str(message, 'message')));
 }

@@ -2,8 +2,14 @@
 // synchronously; browsers: the `web` glue after its .wasm is instantiated), and the helpers every
 // wrapper uses to cross the boundary: JSON text in and out, bytes for bodies, and every throw
 // converted by `toClienteleError`.
+//
+// There are two modules. The main one (validation, requests, parsing, digests) is bound by the
+// entry. The keys one (everything that takes a key: about 40% of the code, which a page that
+// only validates and parses never needs) is loaded on first use: synchronously in Node, and in
+// browsers by `loadKeys()` (which `OffBlocksClient` awaits by itself before it signs).
 
 import type * as Glue from '../wasm/node/clientele_wasm.cjs';
+import type * as KeysGlue from '../wasm/node/clientele_keys.cjs';
 import { ClienteleError, invalidArgument, toClienteleError } from './errors.js';
 import type { Header } from './types.js';
 
@@ -20,6 +26,63 @@ export function bind(raw: Raw): void {
 /** Whether the WebAssembly module is ready. */
 export function isBound(): boolean {
   return glue !== undefined;
+}
+
+/** The keys module's exports. */
+export type RawKeys = Omit<typeof KeysGlue, 'default'>;
+
+let keys: RawKeys | undefined;
+let loadKeysNow: (() => RawKeys) | undefined;
+let loadKeysLater: (() => Promise<void>) | undefined;
+
+/** Called by the entry modules: how to load the keys module, synchronously (Node) or not. */
+export function keysLoader(loader: { sync: () => RawKeys } | { async: () => Promise<void> }): void {
+  if ('sync' in loader) loadKeysNow = loader.sync;
+  else loadKeysLater = loader.async;
+}
+
+/** Called once the keys module can run. */
+export function bindKeys(raw: RawKeys): void {
+  keys = raw;
+}
+
+/** Whether the keys module is ready, or can be made ready synchronously. */
+export function keysAvailableNow(): boolean {
+  return keys !== undefined || loadKeysNow !== undefined;
+}
+
+/** Makes the keys module ready, loading it if needed. */
+export async function ensureKeys(): Promise<void> {
+  if (keysAvailableNow()) {
+    callKeys(() => undefined);
+    return;
+  }
+  if (loadKeysLater === undefined) throw keysNotLoaded();
+  await loadKeysLater();
+}
+
+const keysNotLoaded = (): ClienteleError =>
+  new ClienteleError({
+    code: 'not_initialized',
+    message:
+      'the Clientele keys module (everything that takes a key) is not loaded: await loadKeys() first',
+  });
+
+/** As `call`, against the keys module (loaded synchronously on first use where that is possible). */
+export function callKeys<T>(f: (raw: RawKeys) => T): T {
+  if (keys === undefined && loadKeysNow !== undefined) {
+    try {
+      keys = loadKeysNow();
+    } catch (cause) {
+      throw new ClienteleError({ code: 'init_failed', message: 'the Clientele keys module could not be loaded', cause });
+    }
+  }
+  if (keys === undefined) throw keysNotLoaded();
+  try {
+    return f(keys);
+  } catch (thrown) {
+    throw toClienteleError(thrown);
+  }
 }
 
 /**

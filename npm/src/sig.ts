@@ -1,9 +1,9 @@
 // HTTP message signatures (RFC 9421) and Content-Digest (RFC 9530): keys held by the core,
 // digests, verification.
 
-import type * as Glue from '../wasm/node/clientele_wasm.cjs';
+import type * as Glue from '../wasm/node/clientele_keys.cjs';
 import { invalidArgument } from './errors.js';
-import { bytes, call, headerList, iso, opts, parse, str, toJson, u32 } from './raw.js';
+import { bytes, call, callKeys, headerList, iso, opts, parse, str, toJson, u32 } from './raw.js';
 import type { BodyInput, HeadersInput, Instant } from './raw.js';
 import type { Algorithm, DigestAlgorithm, HttpRequest, Method, VerifiedSignatureSummary } from './types.js';
 
@@ -36,17 +36,17 @@ export class SigningKey {
 
   /** From PEM: PKCS#8 `PRIVATE KEY` or SEC1 `EC PRIVATE KEY`. */
   static fromPem(pem: string): SigningKey {
-    return new SigningKey(call((raw) => raw.SigningKey.fromPem(str(pem, 'pem'))));
+    return new SigningKey(callKeys((raw) => raw.SigningKey.fromPem(str(pem, 'pem'))));
   }
 
   /** From a JWK (object or JSON text) with its private part `d`. */
   static fromJwk(jwk: Jwk | string): SigningKey {
-    return new SigningKey(call((raw) => raw.SigningKey.fromJwk(jwkText(jwk))));
+    return new SigningKey(callKeys((raw) => raw.SigningKey.fromJwk(jwkText(jwk))));
   }
 
   /** An HMAC-SHA256 shared secret. */
   static hmacSha256(secret: BodyInput): SigningKey {
-    return new SigningKey(call((raw) => raw.SigningKey.hmacSha256(bytes(secret, 'secret'))));
+    return new SigningKey(callKeys((raw) => raw.SigningKey.hmacSha256(bytes(secret, 'secret'))));
   }
 
   /** A PEM string or a JWK as a key; a `SigningKey` as it is. */
@@ -59,12 +59,12 @@ export class SigningKey {
 
   /** The key's algorithm. */
   get algorithm(): Algorithm {
-    return call(() => parse<Algorithm>(this.raw.algorithm));
+    return callKeys(() => parse<Algorithm>(this.raw.algorithm));
   }
 
   /** The matching verification key. */
   publicKey(): VerifyingKey {
-    return VerifyingKey.wrap(call(() => this.raw.publicKey()));
+    return VerifyingKey.wrap(callKeys(() => this.raw.publicKey()));
   }
 }
 
@@ -84,17 +84,17 @@ export class VerifyingKey {
 
   /** From PEM (SPKI `PUBLIC KEY`). */
   static fromPem(pem: string): VerifyingKey {
-    return new VerifyingKey(call((raw) => raw.VerifyingKey.fromPem(str(pem, 'pem'))));
+    return new VerifyingKey(callKeys((raw) => raw.VerifyingKey.fromPem(str(pem, 'pem'))));
   }
 
   /** From a JWK (object or JSON text). */
   static fromJwk(jwk: Jwk | string): VerifyingKey {
-    return new VerifyingKey(call((raw) => raw.VerifyingKey.fromJwk(jwkText(jwk))));
+    return new VerifyingKey(callKeys((raw) => raw.VerifyingKey.fromJwk(jwkText(jwk))));
   }
 
   /** An HMAC-SHA256 shared secret. */
   static hmacSha256(secret: BodyInput): VerifyingKey {
-    return new VerifyingKey(call((raw) => raw.VerifyingKey.hmacSha256(bytes(secret, 'secret'))));
+    return new VerifyingKey(callKeys((raw) => raw.VerifyingKey.hmacSha256(bytes(secret, 'secret'))));
   }
 
   /** A PEM string or a JWK as a key; a `VerifyingKey` as it is. */
@@ -107,7 +107,7 @@ export class VerifyingKey {
 
   /** The public key as PEM (what OffBlocks' `PUT /auth/signing` takes, base64-encoded). */
   publicKeyPem(): string {
-    return call(() => this.raw.publicKeyPem());
+    return callKeys(() => this.raw.publicKeyPem());
   }
 }
 
@@ -173,7 +173,7 @@ export function verifyMessage(
   const request = toHttpRequest(message, 'GET');
   const o = opts(options);
   const maxAge = o.maxAgeSeconds === undefined ? undefined : u32(o.maxAgeSeconds, 'maxAgeSeconds');
-  return call((raw) =>
+  return callKeys((raw) =>
     parse<VerifiedSignatureSummary>(raw.verifyMessage(toJson(request, 'request'), keyOf(key), iso(o.now), maxAge)),
   );
 }

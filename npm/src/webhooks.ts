@@ -3,7 +3,7 @@
 
 import type * as Glue from '../wasm/node/clientele_wasm.cjs';
 import { ClienteleError, invalidArgument } from './errors.js';
-import { bytes, call, headerList, iso, optStr, opts, parse, str, toJson, u32 } from './raw.js';
+import { bytes, call, callKeys, headerList, iso, optStr, opts, parse, str, toJson, u32 } from './raw.js';
 import type { BodyInput, HeadersInput, Instant } from './raw.js';
 import { keyOf, toHttpRequest } from './sig.js';
 import type { SignedMessage, VerifyingKey } from './sig.js';
@@ -77,7 +77,7 @@ export function verifyOffBlocksWebhookSignature(
   const request = toHttpRequest(delivery, 'POST');
   const o = opts(options);
   const maxAge = u32(o.maxAgeSeconds ?? 300, 'maxAgeSeconds');
-  return call((raw) =>
+  return callKeys((raw) =>
     parse<VerifiedSignatureSummary>(
       raw.offblocksWebhookVerifySignature(toJson(request, 'delivery'), keyOf(key), iso(o.now), maxAge),
     ),

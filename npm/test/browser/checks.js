@@ -7,6 +7,7 @@ import {
   OffBlocksClient,
   VerifyingKey,
   isClienteleError,
+  loadKeys,
   ready,
   validateBlocCustomerCreate,
   verifyBlocWebhook,
@@ -76,6 +77,15 @@ await check('webhook verification on raw bytes in the page', () => {
   const event = verifyBlocWebhook(body, new Headers({ 'X-Bloc-Webhook': signature }), 'whsec_test');
   const tampered = code(() => verifyBlocWebhook(body.slice(1), { 'x-bloc-webhook': signature }, 'whsec_test'));
   return (event.event === 'customer.created' && tampered === 'webhook_signature_mismatch') || JSON.stringify([event, tampered]);
+});
+
+await check('the keys module is fetched only by loadKeys(); before it, key functions say not_initialized', async () => {
+  const fetched = () => performance.getEntriesByType('resource').some((e) => e.name.includes('clientele_keys'));
+  const before = [fetched(), code(() => VerifyingKey.fromJwk({ kty: 'oct', k: 'c2VjcmV0' }))];
+  await loadKeys();
+  await loadKeys(); // idempotent
+  const after = [fetched(), VerifyingKey.fromJwk({ kty: 'oct', k: 'c2VjcmV0' }) instanceof VerifyingKey];
+  return JSON.stringify([before, after]) === '[[false,"not_initialized"],[true,true]]' || JSON.stringify([before, after]);
 });
 
 await check("WebCrypto: a non-extractable P-384 key signs an OffBlocks request, the core verifies it", async () => {

@@ -46,7 +46,7 @@ test('the exports map: node -> the nodejs glue; browser and default -> the web g
   const pkg = JSON.parse(readFileSync(join(INSTALLED, 'package.json'), 'utf8'));
   const dot = pkg.exports['.'];
   assert.equal(dot.node.import.default, './dist/esm/node.js');
-  assert.equal(dot.node.require.default, './dist/cjs/node.js');
+  assert.equal(dot.node.require.default, './dist/cjs/node-cjs.js');
   assert.equal(dot.browser.default, './dist/esm/web.js');
   assert.equal(dot.default.default, './dist/esm/web.js');
   for (const target of [dot.node.import, dot.node.require, dot.browser, dot.default, pkg.exports['./init']]) {
@@ -54,8 +54,10 @@ test('the exports map: node -> the nodejs glue; browser and default -> the web g
     assert.ok(statSync(join(INSTALLED, target.default)).isFile(), target.default);
   }
   assert.ok(require.resolve('clientele/clientele_wasm_bg.wasm').endsWith('dist/wasm/web/clientele_wasm_bg.wasm'));
+  assert.ok(require.resolve('clientele/clientele_keys_bg.wasm').endsWith('dist/wasm/web/clientele_keys_bg.wasm'));
   const web = readFileSync(join(INSTALLED, 'dist/esm/web.js'), 'utf8');
   assert.match(web, /new URL\('\.\.\/wasm\/web\/clientele_wasm_bg\.wasm', import\.meta\.url\)/);
+  assert.match(web, /new URL\('\.\.\/wasm\/web\/clientele_keys_bg\.wasm', import\.meta\.url\)/);
 });
 
 function files(dir) {
@@ -81,14 +83,40 @@ test('no `any` in the public type declarations', () => {
   assert.deepEqual(offenders, []);
 });
 
-test('the .wasm: one valid module, shipped once and loaded by both glues; its size is reported', (t) => {
-  const wasm = readFileSync(join(INSTALLED, 'dist/wasm/web/clientele_wasm_bg.wasm'));
-  assert.ok(WebAssembly.validate(wasm));
-  const shipped = files(join(INSTALLED, 'dist')).filter((f) => f.endsWith('.wasm'));
-  assert.deepEqual(shipped, [join(INSTALLED, 'dist/wasm/web/clientele_wasm_bg.wasm')]);
-  assert.match(readFileSync(join(INSTALLED, 'dist/wasm/node/clientele_wasm.cjs'), 'utf8'), /join\(__dirname, '\.\.', 'web', 'clientele_wasm_bg\.wasm'\)/);
-  const gzip = gzipSync(wasm, { level: 9 }).length;
-  t.diagnostic(`clientele_wasm_bg.wasm: ${wasm.length} bytes raw, ${gzip} bytes gzip`);
+test('the .wasm files: the main and the keys module, each valid, shipped once, loaded by both glues', (t) => {
+  const shipped = files(join(INSTALLED, 'dist')).filter((f) => f.endsWith('.wasm')).sort();
+  assert.deepEqual(shipped, ['clientele_keys', 'clientele_wasm'].map((m) => join(INSTALLED, `dist/wasm/web/${m}_bg.wasm`)));
+  for (const name of ['clientele_wasm', 'clientele_keys']) {
+    const wasm = readFileSync(join(INSTALLED, `dist/wasm/web/${name}_bg.wasm`));
+    assert.ok(WebAssembly.validate(wasm));
+    const glue = readFileSync(join(INSTALLED, `dist/wasm/node/${name}.cjs`), 'utf8');
+    assert.ok(glue.includes(`join(__dirname, '..', 'web', '${name}_bg.wasm')`), name);
+    t.diagnostic(`${name}_bg.wasm: ${wasm.length} bytes raw, ${gzipSync(wasm, { level: 9 }).length} bytes gzip`);
+  }
+  // The split is real: the main module has no key code, the keys module none of the rest.
+  const exports = (name) =>
+    WebAssembly.Module.exports(new WebAssembly.Module(readFileSync(join(INSTALLED, `dist/wasm/web/${name}_bg.wasm`)))).map((e) => e.name);
+  assert.ok(!exports('clientele_wasm').some((e) => /signingkey|verifyingkey|verifyMessage|acceptChallengeSignature/i.test(e)));
+  assert.ok(exports('clientele_keys').includes('signSignatureBase'));
+  assert.ok(!exports('clientele_keys').some((e) => /^bloc_|validateBlocCustomerCreate/.test(e)));
+});
+
+test('Node loads the keys module only when a key is first used', () => {
+  const probe = `
+    import { createRequire } from 'node:module';
+    const require = createRequire(import.meta.url);
+    const m = await import('clientele');
+    const keysGlue = require.resolve('clientele/package.json').replace('package.json', 'dist/wasm/node/clientele_keys.cjs');
+    const cached = () => Object.keys(require.cache).includes(keysGlue);
+    const before = cached();
+    m.validateBlocCustomerCreate(${JSON.stringify(GOOD)});
+    const afterValidation = cached();
+    let code;
+    try { m.SigningKey.fromPem('not a key'); } catch (e) { code = e.code; }
+    console.log(JSON.stringify([before, afterValidation, cached(), code]));`;
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', probe], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  assert.deepEqual(JSON.parse(r.stdout), [false, false, true, 'signature_invalid_key']);
 });
 
 test('a page-like global (window, document) in Node is still Node: BlocClient starts', () => {

@@ -1,0 +1,23 @@
+// Node CommonJS entry (`require('clientele')`): the same API as the ESM entry, on the `nodejs`
+// glue. The keys module is required on first use of a key.
+import * as glue from '../wasm/node/clientele_wasm.cjs';
+import { bind, ensureKeys, keysLoader } from './raw.js';
+import type { RawKeys } from './raw.js';
+
+declare const require: (id: string) => unknown;
+
+bind(glue);
+keysLoader({ sync: () => require('../wasm/node/clientele_keys.cjs') as RawKeys });
+
+export * from './api.js';
+
+/** Resolved: the module is ready when this entry has loaded (present in every entry, for symmetry). */
+export const ready: Promise<void> = Promise.resolve();
+
+/**
+ * Loads the keys module (everything that takes a key). Optional in Node, where it loads by itself
+ * on first use; call it to pay the load before the first signature rather than during it.
+ */
+export function loadKeys(): Promise<void> {
+  return ensureKeys();
+}
