@@ -151,6 +151,27 @@ proptest! {
         prop_assert_eq!(ours, theirs);
     }
 
+    /// Corrupted key encodings (a byte changed, removed or added, anywhere): the hand-written
+    /// readers accept exactly what the RustCrypto decoders accept, and find the same key.
+    #[test]
+    fn corrupted_keys_decode_like_rustcrypto(which in 0usize..7, at in 0usize..200, byte in any::<u8>(), how in 0u8..3) {
+        let blocks = key_blocks();
+        let (label, mut der) = blocks[which % blocks.len()].clone();
+        let at = at % der.len();
+        match how {
+            0 => der[at] = byte,
+            1 => { der.remove(at); }
+            _ => der.insert(at, byte),
+        }
+        let pem = armour(label, &der);
+        let (ours, theirs) = (core_public(label, &pem), reference_public(label, &pem));
+        // One known, deliberate difference: a SEC1 key without parameters is read by its
+        // scalar's width; RustCrypto reads a 32-byte scalar as P-384 (left-padded) if asked first.
+        if !(label == "EC PRIVATE KEY" && ours.is_some() && theirs.is_some() && ours.as_ref().map(Vec::len) != theirs.as_ref().map(Vec::len)) {
+            prop_assert_eq!(ours, theirs);
+        }
+    }
+
     #[test]
     fn phone_normalisation_is_idempotent(input in "[+]?[0-9 ()-]{0,20}") {
         if let Ok(local) = validate::nigerian_phone(&input) {
@@ -226,6 +247,122 @@ fn der_signature() -> impl Strategy<Value = Vec<u8>> {
             der
         },
     )
+}
+
+/// Every private and public key block of the key fixtures, as (label, DER).
+fn key_blocks() -> Vec<(&'static str, Vec<u8>)> {
+    use base64::Engine as _;
+    let mut out = Vec::new();
+    for file in [
+        "offblocks/test-key-p384.pem",
+        "offblocks/test-key-p384.pub.pem",
+        "sig/offblocks-docs-sample-p384-keypair.pem",
+        "sig/rfc9421-B.1.3-test-key-ecc-p256.pem",
+        "sig/rfc9421-B.1.4-test-key-ed25519.pem",
+    ] {
+        let text = fixture(file);
+        for label in ["PRIVATE KEY", "EC PRIVATE KEY", "PUBLIC KEY"] {
+            if text.contains(&format!("-----BEGIN {label}-----")) {
+                let block = pem_block(&text, label);
+                let body: String = block.lines().filter(|l| !l.starts_with("-----")).collect();
+                let der = base64::engine::general_purpose::STANDARD
+                    .decode(body)
+                    .unwrap();
+                out.push((label, der));
+            }
+        }
+    }
+    assert!(out.len() >= 7, "{}", out.len());
+    out
+}
+
+/// `der` armoured as PEM with `label`.
+fn armour(label: &str, der: &[u8]) -> String {
+    use base64::Engine as _;
+    let b64 = base64::engine::general_purpose::STANDARD.encode(der);
+    let lines: Vec<&str> = b64
+        .as_bytes()
+        .chunks(64)
+        .map(|l| std::str::from_utf8(l).unwrap())
+        .collect();
+    format!(
+        "-----BEGIN {label}-----\n{}\n-----END {label}-----\n",
+        lines.join("\n")
+    )
+}
+
+/// What the RustCrypto decoders make of a PEM block: the public key bytes (SEC1 uncompressed or
+/// Ed25519), or `None` when they refuse it. Mirrors the core's order (P-384, then P-256, then
+/// Ed25519).
+fn reference_public(label: &str, pem: &str) -> Option<Vec<u8>> {
+    use p256::pkcs8::{DecodePrivateKey as _, DecodePublicKey as _};
+    let p384 = |k: p384::ecdsa::VerifyingKey| k.to_sec1_bytes().to_vec();
+    let p256 = |k: p256::ecdsa::VerifyingKey| k.to_sec1_bytes().to_vec();
+    match label {
+        "PRIVATE KEY" => p384::ecdsa::SigningKey::from_pkcs8_pem(pem)
+            .map(|k| p384(*k.verifying_key()))
+            .or_else(|_| {
+                p256::ecdsa::SigningKey::from_pkcs8_pem(pem).map(|k| p256(*k.verifying_key()))
+            })
+            .or_else(|_| {
+                ed25519_dalek::SigningKey::from_pkcs8_pem(pem)
+                    .map(|k| k.verifying_key().to_bytes().to_vec())
+            })
+            .ok(),
+        "EC PRIVATE KEY" => p384::SecretKey::from_sec1_pem(pem)
+            .map(|k| p384(k.public_key().into()))
+            .or_else(|_| p256::SecretKey::from_sec1_pem(pem).map(|k| p256(k.public_key().into())))
+            .ok(),
+        _ => p384::ecdsa::VerifyingKey::from_public_key_pem(pem)
+            .map(p384)
+            .or_else(|_| p256::ecdsa::VerifyingKey::from_public_key_pem(pem).map(p256))
+            .or_else(|_| {
+                ed25519_dalek::VerifyingKey::from_public_key_pem(pem).map(|k| k.to_bytes().to_vec())
+            })
+            .ok(),
+    }
+}
+
+/// What the core makes of it, in the same terms.
+fn core_public(label: &str, pem: &str) -> Option<Vec<u8>> {
+    let key = if label == "PUBLIC KEY" {
+        clientele_core::sig::VerifyingKey::from_pem(pem).ok()?
+    } else {
+        SigningKey::from_pem(pem).ok()?.public_key()
+    };
+    let spki = key.public_key_pem().ok()?;
+    reference_public("PUBLIC KEY", &spki)
+}
+
+#[test]
+fn key_fixtures_decode_like_rustcrypto_and_encode_the_same_spki() {
+    use p256::pkcs8::{DecodePublicKey as _, EncodePublicKey as _, LineEnding};
+    for (label, der) in key_blocks() {
+        let pem = armour(label, &der);
+        let theirs = reference_public(label, &pem);
+        assert!(theirs.is_some(), "{label}");
+        assert_eq!(core_public(label, &pem), theirs, "{label}");
+        // The SPKI PEM the core writes is byte for byte RustCrypto's.
+        let ours = if label == "PUBLIC KEY" {
+            clientele_core::sig::VerifyingKey::from_pem(&pem).unwrap()
+        } else {
+            SigningKey::from_pem(&pem).unwrap().public_key()
+        }
+        .public_key_pem()
+        .unwrap();
+        let reference = p384::ecdsa::VerifyingKey::from_public_key_pem(&ours)
+            .map(|k| k.to_public_key_pem(LineEnding::LF).unwrap())
+            .or_else(|_| {
+                p256::ecdsa::VerifyingKey::from_public_key_pem(&ours)
+                    .map(|k| k.to_public_key_pem(LineEnding::LF).unwrap())
+            })
+            .or_else(|_| {
+                ed25519_dalek::VerifyingKey::from_public_key_pem(&ours)
+                    .map(|k| k.to_public_key_pem(LineEnding::LF).unwrap())
+            })
+            .unwrap();
+        assert_eq!(ours, reference, "{label}");
+    }
 }
 
 fn camel_to_wire(v: &Value) -> Value {

@@ -10,11 +10,11 @@ use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use hmac::{KeyInit, Mac};
 use p384::ecdsa::signature::{Signer, Verifier};
-use p384::pkcs8::{DecodePrivateKey, DecodePublicKey, EncodePublicKey, LineEnding};
 use serde::Deserialize;
 use sha2::Sha256;
 
 use super::SignatureError;
+use super::der::{self, Curve, PrivateKey, PublicKey};
 
 type HmacSha256 = hmac::Hmac<Sha256>;
 
@@ -117,21 +117,65 @@ impl SigningKey {
     /// # Errors
     /// [`InvalidKey`](SignatureError::InvalidKey) if no supported key is found.
     pub fn from_pem(pem: &str) -> Result<Self, SignatureError> {
-        let key = if let Some(block) = pem_block(pem, "PRIVATE KEY") {
-            p384::ecdsa::SigningKey::from_pkcs8_pem(block)
-                .map(Secret::P384)
-                .or_else(|_| p256::ecdsa::SigningKey::from_pkcs8_pem(block).map(Secret::P256))
-                .or_else(|_| ed25519_dalek::SigningKey::from_pkcs8_pem(block).map(Secret::Ed25519))
-                .ok()
-        } else if let Some(block) = pem_block(pem, "EC PRIVATE KEY") {
-            p384::SecretKey::from_sec1_pem(block)
-                .map(|k| Secret::P384(k.into()))
-                .or_else(|_| p256::SecretKey::from_sec1_pem(block).map(|k| Secret::P256(k.into())))
-                .ok()
+        let parts = if let Some(der) = der::pem_decode(pem, "PRIVATE KEY") {
+            der::pkcs8(&der).map(|key| Self::from_der_parts(&key))
+        } else if let Some(der) = der::pem_decode(pem, "EC PRIVATE KEY") {
+            der::sec1(&der).map(|key| Self::from_der_parts(&key))
         } else {
             None
         };
-        key.map(Self).ok_or(SignatureError::InvalidKey)
+        parts.unwrap_or(Err(SignatureError::InvalidKey))
+    }
+
+    /// A key from its decoded parts; a public key carried alongside must match.
+    fn from_der_parts(key: &PrivateKey<'_>) -> Result<Self, SignatureError> {
+        let invalid = |_| SignatureError::InvalidKey;
+        let (secret, public) = match *key {
+            PrivateKey::Ec {
+                curve,
+                scalar,
+                public,
+            } => {
+                // A SEC1 key without parameters: the curve whose scalar width it has.
+                let curve = curve
+                    .or_else(|| {
+                        [Curve::P384, Curve::P256]
+                            .into_iter()
+                            .find(|c| c.size() == scalar.len())
+                    })
+                    .ok_or(SignatureError::InvalidKey)?;
+                if scalar.len() != curve.size() {
+                    return Err(SignatureError::InvalidKey);
+                }
+                let secret = match curve {
+                    Curve::P384 => {
+                        Secret::P384(p384::ecdsa::SigningKey::from_slice(scalar).map_err(invalid)?)
+                    }
+                    Curve::P256 => {
+                        Secret::P256(p256::ecdsa::SigningKey::from_slice(scalar).map_err(invalid)?)
+                    }
+                };
+                let public = public
+                    .map(|point| Public::from_der_parts(&PublicKey::Ec { curve, point }))
+                    .transpose()?;
+                (secret, public)
+            }
+            PrivateKey::Ed25519 { seed, public } => {
+                let seed: &[u8; 32] = seed.try_into().map_err(|_| SignatureError::InvalidKey)?;
+                let secret = Secret::Ed25519(ed25519_dalek::SigningKey::from_bytes(seed));
+                let public = public
+                    .map(|key| Public::from_der_parts(&PublicKey::Ed25519(key)))
+                    .transpose()?;
+                (secret, public)
+            }
+        };
+        let key = Self(secret);
+        match public {
+            Some(public) if public.public_bytes() != key.public_key().public_bytes() => {
+                Err(SignatureError::InvalidKey)
+            }
+            _ => Ok(key),
+        }
     }
 
     /// Parses a private JWK: `EC` with `crv` `P-384`/`P-256` (`d`, `x`, `y`), `OKP` with `crv`
@@ -238,15 +282,9 @@ impl VerifyingKey {
     /// # Errors
     /// [`InvalidKey`](SignatureError::InvalidKey) if no supported key is found.
     pub fn from_pem(pem: &str) -> Result<Self, SignatureError> {
-        let block = pem_block(pem, "PUBLIC KEY").ok_or(SignatureError::InvalidKey)?;
-        p384::ecdsa::VerifyingKey::from_public_key_pem(block)
-            .map(Public::P384)
-            .or_else(|_| p256::ecdsa::VerifyingKey::from_public_key_pem(block).map(Public::P256))
-            .or_else(|_| {
-                ed25519_dalek::VerifyingKey::from_public_key_pem(block).map(Public::Ed25519)
-            })
-            .map(Self)
-            .map_err(|_| SignatureError::InvalidKey)
+        let der = der::pem_decode(pem, "PUBLIC KEY").ok_or(SignatureError::InvalidKey)?;
+        let key = der::spki(&der).ok_or(SignatureError::InvalidKey)?;
+        Public::from_der_parts(&key).map(Self)
     }
 
     /// Parses a public JWK (`EC` P-384/P-256 with `x`, `y`; `OKP` Ed25519 with `x`; or `oct`
@@ -283,13 +321,20 @@ impl VerifyingKey {
     /// [`UnsupportedAlgorithm`](SignatureError::UnsupportedAlgorithm) for HMAC keys, which have
     /// no public form.
     pub fn public_key_pem(&self) -> Result<String, SignatureError> {
-        match &self.0 {
-            Public::P384(k) => k.to_public_key_pem(LineEnding::LF),
-            Public::P256(k) => k.to_public_key_pem(LineEnding::LF),
-            Public::Ed25519(k) => k.to_public_key_pem(LineEnding::LF),
+        let point = self.0.public_bytes();
+        let key = match &self.0 {
+            Public::P384(_) => PublicKey::Ec {
+                curve: Curve::P384,
+                point: &point,
+            },
+            Public::P256(_) => PublicKey::Ec {
+                curve: Curve::P256,
+                point: &point,
+            },
+            Public::Ed25519(_) => PublicKey::Ed25519(&point),
             Public::Hmac(_) => return Err(SignatureError::UnsupportedAlgorithm),
-        }
-        .map_err(|_| SignatureError::InvalidKey)
+        };
+        Ok(der::pem_encode("PUBLIC KEY", &der::encode_spki(&key)))
     }
 
     /// Checks a raw signature over `message`.
@@ -330,6 +375,30 @@ impl fmt::Debug for VerifyingKey {
 }
 
 impl Public {
+    fn from_der_parts(key: &PublicKey<'_>) -> Result<Self, SignatureError> {
+        let invalid = |_| SignatureError::InvalidKey;
+        match *key {
+            PublicKey::Ec {
+                curve: Curve::P384,
+                point,
+            } => p384::ecdsa::VerifyingKey::from_sec1_bytes(point)
+                .map(Self::P384)
+                .map_err(invalid),
+            PublicKey::Ec {
+                curve: Curve::P256,
+                point,
+            } => p256::ecdsa::VerifyingKey::from_sec1_bytes(point)
+                .map(Self::P256)
+                .map_err(invalid),
+            PublicKey::Ed25519(key) => {
+                let key: &[u8; 32] = key.try_into().map_err(|_| SignatureError::InvalidKey)?;
+                ed25519_dalek::VerifyingKey::from_bytes(key)
+                    .map(Self::Ed25519)
+                    .map_err(invalid)
+            }
+        }
+    }
+
     fn from_jwk(jwk: &Jwk) -> Result<Self, SignatureError> {
         let invalid = |_| SignatureError::InvalidKey;
         match (jwk.kty.as_str(), jwk.crv.as_deref()) {
@@ -407,14 +476,4 @@ impl Jwk {
         point.extend(self.member(&self.y, Some(len))?);
         Ok(point)
     }
-}
-
-/// The first `-----BEGIN {label}-----` ... `-----END {label}-----` block of `text`.
-fn pem_block<'a>(text: &'a str, label: &str) -> Option<&'a str> {
-    let begin = format!("-----BEGIN {label}-----");
-    let end = format!("-----END {label}-----");
-    let start = text.find(&begin)?;
-    let rest = text.get(start..)?;
-    let stop = rest.find(&end)?.checked_add(end.len())?;
-    rest.get(..stop)
 }

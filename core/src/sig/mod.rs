@@ -42,6 +42,7 @@
 
 mod base;
 mod components;
+mod der;
 mod digest;
 mod error;
 mod keys;
