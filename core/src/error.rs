@@ -423,27 +423,97 @@ impl fmt::Display for ApiError {
 
 /// Extracts a human message from an error body: `message`, `error`, `detail`, `title`
 /// (also inside `error: {...}` or the first of `errors: [...]`), or a short plain-text body.
+///
+/// Read in one pass by a visitor ([`Message`]) rather than through `serde_json::Value`: no
+/// tree is built, and the wasm module carries no `Value` machinery.
 pub(crate) fn provider_message(body: &[u8]) -> Option<String> {
-    fn from_value(v: &serde_json::Value) -> Option<String> {
-        match v {
-            serde_json::Value::String(s) if !s.trim().is_empty() => Some(s.clone()),
-            serde_json::Value::Object(map) => {
-                ["message", "error", "detail", "title", "description"]
-                    .iter()
-                    .find_map(|k| map.get(*k).and_then(from_value))
-                    .or_else(|| map.get("errors").and_then(from_value))
-            }
-            serde_json::Value::Array(items) => items.first().and_then(from_value),
-            _ => None,
-        }
-    }
-    match serde_json::from_slice::<serde_json::Value>(body) {
-        Ok(v) => from_value(&v),
+    match serde_json::from_slice::<Message>(body) {
+        Ok(Message(m)) => m,
         Err(_) => std::str::from_utf8(body)
             .ok()
             .map(str::trim)
             .filter(|t| !t.is_empty() && t.len() <= 200 && !t.starts_with('<'))
             .map(str::to_owned),
+    }
+}
+
+/// The message found in a JSON value: a non-blank string; in an object, the first of these
+/// members (in this order of preference, wherever they appear) that holds one, else `errors`;
+/// in an array, its first element.
+struct Message(Option<String>);
+
+/// The members searched, in order of preference.
+const MESSAGE_KEYS: [&str; 6] = [
+    "message",
+    "error",
+    "detail",
+    "title",
+    "description",
+    "errors",
+];
+
+impl<'de> Deserialize<'de> for Message {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(MessageVisitor).map(Message)
+    }
+}
+
+struct MessageVisitor;
+
+impl<'de> serde::de::Visitor<'de> for MessageVisitor {
+    type Value = Option<String>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<Self::Value, E> {
+        Ok((!s.trim().is_empty()).then(|| s.to_owned()))
+    }
+
+    fn visit_bool<E: serde::de::Error>(self, _: bool) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_i64<E: serde::de::Error>(self, _: i64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_u64<E: serde::de::Error>(self, _: u64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let first = seq.next_element::<Message>()?.and_then(|m| m.0);
+        while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {}
+        Ok(first)
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        // A later duplicate member replaces an earlier one, as in a parsed object.
+        let mut found: [Option<String>; MESSAGE_KEYS.len()] = Default::default();
+        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+            match MESSAGE_KEYS.iter().position(|k| *k == key) {
+                Some(i) => {
+                    let value = map.next_value::<Message>()?.0;
+                    if let Some(slot) = found.get_mut(i) {
+                        *slot = value;
+                    }
+                }
+                None => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(found.into_iter().flatten().next())
     }
 }
 
@@ -710,6 +780,78 @@ mod tests {
             "Sunday, 06-Nov-1994 08:49:37 GMT",
         ] {
             assert_eq!(http_date(bad), None, "{bad:?}");
+        }
+    }
+
+    /// The reference: the same search over a parsed `serde_json::Value` (what the visitor
+    /// replaced).
+    fn reference_message(v: &serde_json::Value) -> Option<String> {
+        use serde_json::Value;
+        match v {
+            Value::String(s) if !s.trim().is_empty() => Some(s.clone()),
+            Value::Object(map) => ["message", "error", "detail", "title", "description"]
+                .iter()
+                .find_map(|k| map.get(*k).and_then(reference_message))
+                .or_else(|| map.get("errors").and_then(reference_message)),
+            Value::Array(items) => items.first().and_then(reference_message),
+            _ => None,
+        }
+    }
+
+    fn json_value() -> impl proptest::strategy::Strategy<Value = serde_json::Value> {
+        use proptest::prelude::*;
+        use serde_json::Value;
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            any::<i64>().prop_map(Value::from),
+            any::<f64>()
+                .prop_filter("finite", |f| f.is_finite())
+                .prop_map(Value::from),
+            prop_oneof![
+                Just(String::new()),
+                Just("  ".to_owned()),
+                "[a-z \\\"é]{0,8}"
+            ]
+            .prop_map(Value::String),
+        ];
+        let key = prop_oneof![
+            Just("message"),
+            Just("error"),
+            Just("detail"),
+            Just("title"),
+            Just("description"),
+            Just("errors"),
+            Just("other"),
+            Just("msg"),
+        ];
+        leaf.prop_recursive(4, 40, 6, move |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+                proptest::collection::vec((key.clone(), inner), 0..6).prop_map(|members| {
+                    Value::Object(
+                        members
+                            .into_iter()
+                            .map(|(k, v)| (k.to_owned(), v))
+                            .collect(),
+                    )
+                }),
+            ]
+        })
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_message_visitor_agrees_with_the_value_search(value in json_value()) {
+            let body = value.to_string();
+            proptest::prop_assert_eq!(provider_message(body.as_bytes()), reference_message(&value));
+        }
+
+        #[test]
+        fn duplicate_members_resolve_like_a_parsed_object(a in "[a-z]{1,5}", b in "[a-z]{1,5}") {
+            let body = format!(r#"{{"message":"{a}","message":"{b}"}}"#);
+            let parsed: serde_json::Value = serde_json::from_str(&body).unwrap();
+            proptest::prop_assert_eq!(provider_message(body.as_bytes()), reference_message(&parsed));
         }
     }
 

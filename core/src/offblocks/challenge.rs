@@ -213,11 +213,17 @@ impl OffBlocks {
         issues.check("signer", super::eth::check_account_id(&submission.signer));
         issues.check("idempotencyKey", super::uuid(idempotency_key));
         issues.finish()?;
-        let body = super::json_body(&serde_json::json!({
-            "challenge": submission.challenge,
-            "signature": submission.signature,
-            "signer": submission.signer,
-        }));
+        #[derive(Serialize)]
+        struct Body<'a> {
+            challenge: &'a str,
+            signature: &'a str,
+            signer: &'a str,
+        }
+        let body = super::json_body(&Body {
+            challenge: &submission.challenge,
+            signature: &submission.signature,
+            signer: &submission.signer,
+        });
         let path = ChallengePaths::expand(&self.challenge_paths.sign, customer_id);
         self.signed(Method::Post, &path, body, Some(idempotency_key), now)
     }
