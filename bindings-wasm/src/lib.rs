@@ -6,7 +6,7 @@
 //! It builds two modules. The default build is the main module (`clientele_wasm`): validation,
 //! request building, parsing, paging, Content-Digest, signature bases, Bloc webhooks. With the
 //! `keys` feature it builds the keys module (`clientele_keys`) instead: everything that takes a
-//! key (see [`keys`]).
+//! key (see `src/keys.rs`).
 
 #[cfg(not(feature = "keys"))]
 pub mod bloc;

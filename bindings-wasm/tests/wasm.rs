@@ -339,6 +339,27 @@ fn validation_without_a_key() {
             ("bvn", "invalid_bvn")
         ]
     );
+    // A form half filled in: missing members are `required` issues, not a thrown shape error.
+    let issues: Value =
+        serde_json::from_str(&bloc::validate_customer_create(r#"{"email":"ada@"}"#).unwrap())
+            .unwrap();
+    let paths: Vec<(&str, &str)> = issues
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| (i["path"].as_str().unwrap(), i["code"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        paths,
+        [
+            ("email", "invalid_email"),
+            ("phoneNumber", "required"),
+            ("firstName", "required"),
+            ("lastName", "required"),
+            ("customerType", "required"),
+            ("bvn", "required")
+        ]
+    );
     assert_eq!(
         bloc::normalize_nigerian_phone("+234 801 234 5678").unwrap(),
         "08012345678"

@@ -50,6 +50,14 @@ macro_rules! open_enum {
             }
         }
 
+        impl Default for $name {
+            /// Unset: an empty `Other`, which validation reports as `required` (a payload with
+            /// the member missing reads as this).
+            fn default() -> Self {
+                $name::Other(String::new())
+            }
+        }
+
         impl From<&str> for $name {
             fn from(value: &str) -> Self {
                 Self::parse(value)

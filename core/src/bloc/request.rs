@@ -18,7 +18,7 @@ use crate::validate::{self, IssueCode, Issues};
 /// A postal address to send (all five members are required by Bloc).
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", default)]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct Address {
     /// Street and number.
@@ -93,8 +93,8 @@ fn check_identity(
 
 /// `POST /customers`: a new customer. Bloc requires every field.
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record), uniffi::export(Debug))]
-#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Default, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct CustomerCreateRequest {
     /// Email address.
@@ -145,8 +145,8 @@ impl CustomerCreateRequest {
 /// `PUT /customers/{id}`: replaces the customer's details (a full replacement: send every field).
 /// The BVN cannot be changed.
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record), uniffi::export(Debug))]
-#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Default, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct CustomerUpdateRequest {
     /// Email address.
@@ -200,8 +200,8 @@ impl CustomerUpdateRequest {
 
 /// `PUT /customers/upgrade/t1/{id}`: KYC tier 1.
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record), uniffi::export(Debug))]
-#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Default, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct KycTier1Upgrade {
     /// Place of birth, e.g. `Kaduna`.
@@ -228,8 +228,10 @@ impl KycTier1Upgrade {
         let mut issues = Issues::default();
         issues.check("placeOfBirth", validate::name(&self.place_of_birth));
         issues.check("dob", validate::past_date(&self.dob, today));
-        if !matches!(self.gender, Gender::Male | Gender::Female) {
-            issues.add("gender", IssueCode::InvalidGender);
+        match &self.gender {
+            Gender::Male | Gender::Female => {}
+            Gender::Other(g) if g.is_empty() => issues.add("gender", IssueCode::Required),
+            Gender::Other(_) => issues.add("gender", IssueCode::InvalidGender),
         }
         issues.check("country", country(&self.country));
         self.address.check(&mut issues, "address");
@@ -248,8 +250,8 @@ impl KycTier1Upgrade {
 
 /// `PUT /customers/upgrade/t2/{id}`: KYC tier 2, a means of identification.
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record), uniffi::export(Debug))]
-#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Default, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct KycTier2Upgrade {
     /// Which document; one of [`MeansOfId`]'s documented values, or a newer one Bloc lists.
@@ -279,8 +281,8 @@ impl KycTier2Upgrade {
 /// `PUT /customers/upgrade/t3/{id}`: KYC tier 3, one further document (Bloc does not say which;
 /// commonly a proof of address).
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record), uniffi::export(Debug))]
-#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Default, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct KycTier3Upgrade {
     /// The document: an `https://` URL, base64, or a `data:image/...;base64,` URI.
@@ -409,6 +411,65 @@ impl fmt::Debug for KycTier3Upgrade {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The paths and codes of a validation result.
+    fn codes(result: Result<(), ValidationError>) -> Vec<(String, &'static str)> {
+        result
+            .err()
+            .map(|e| {
+                e.issues
+                    .into_iter()
+                    .map(|i| (i.path, i.code.as_str()))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// A form half filled in: what is missing is `required`, like an empty field, and every
+    /// issue is reported at once (nothing is thrown for the payload's shape).
+    #[test]
+    fn missing_members_are_required_issues() {
+        let create: CustomerCreateRequest = serde_json::from_str(r#"{"email":"ada@"}"#).unwrap();
+        assert_eq!(
+            codes(create.validate()),
+            [
+                ("email".into(), "invalid_email"),
+                ("phoneNumber".into(), "required"),
+                ("firstName".into(), "required"),
+                ("lastName".into(), "required"),
+                ("customerType".into(), "required"),
+                ("bvn".into(), "required"),
+            ]
+        );
+        let today = NaiveDate::from_ymd_opt(2026, 11, 21).unwrap();
+        let tier1: KycTier1Upgrade =
+            serde_json::from_str(r#"{"address":{"city":"Lagos"}}"#).unwrap();
+        let tier1 = codes(tier1.validate(today));
+        for path in [
+            "placeOfBirth",
+            "dob",
+            "gender",
+            "country",
+            "address.street",
+            "image",
+        ] {
+            assert!(
+                tier1.contains(&(path.into(), "required")),
+                "{path}: {tier1:?}"
+            );
+        }
+        assert!(!tier1.iter().any(|(p, _)| p == "address.city"));
+        let tier2: KycTier2Upgrade = serde_json::from_str("{}").unwrap();
+        assert_eq!(
+            codes(tier2.validate()),
+            [
+                ("meansOfId".into(), "required"),
+                ("image".into(), "required")
+            ]
+        );
+        // A member of the wrong type is still a shape error, not silently dropped.
+        assert!(serde_json::from_str::<CustomerCreateRequest>(r#"{"email":1}"#).is_err());
+    }
 
     fn create() -> CustomerCreateRequest {
         CustomerCreateRequest {
