@@ -5,7 +5,7 @@
 //   2. JS glue with the pinned wasm-bindgen CLI (installed with cargo if missing): --target nodejs
 //      (CommonJS, synchronous load) and --target web (ESM, loads the .wasm by URL), into npm/wasm/
 //      (an intermediate the TypeScript sources import their types from)
-//   3. `wasm-opt -Os` from the pinned npm package binaryen; both glues of a module load one .wasm
+//   3. `wasm-opt -Oz` from the pinned npm package binaryen; both glues of a module load one .wasm
 //      (2 and 3 are reused from target/npm-glue while the modules, the tools and this script are unchanged)
 //   4. the TypeScript host layer, compiled to ESM (every entry) and CommonJS (the Node entry)
 //   5. a size report (raw and gzip, per module, against the budget) in dist/size.json, and the
@@ -127,7 +127,7 @@ function generateGlue({ name, path }) {
   const webWasm = join(glue, `web/${name}_bg.wasm`);
   const sizeBefore = statSync(webWasm).size;
   run(join(npm, 'node_modules/.bin/wasm-opt'), [
-    '-Os', '--strip-debug', '--strip-producers',
+    '-Oz', '--strip-debug', '--strip-producers',
     '--enable-bulk-memory', '--enable-nontrapping-float-to-int', '--enable-sign-ext', '--enable-mutable-globals',
     webWasm, '-o', webWasm,
   ]);
