@@ -10,14 +10,12 @@
 )]
 
 use clientele_wasm::keys::{self, SigningKey, VerifyingKey};
-use common::{code, signature_bytes};
+use common::{OFFBLOCKS_CHALLENGES, OFFBLOCKS_REQUESTS, code, signature_bytes};
 use serde_json::{Value, json};
 use wasm_bindgen_test::wasm_bindgen_test;
 
 mod common;
 
-const OFFBLOCKS_REQUESTS: &str = include_str!("../../tests/fixtures/offblocks/requests.json");
-const OFFBLOCKS_CHALLENGES: &str = include_str!("../../tests/fixtures/offblocks/challenges.json");
 const TEST_KEY: &str = include_str!("../../tests/fixtures/offblocks/test-key-p384.pem");
 const TEST_PUBLIC_KEY: &str = include_str!("../../tests/fixtures/offblocks/test-key-p384.pub.pem");
 

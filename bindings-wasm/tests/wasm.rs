@@ -11,7 +11,7 @@
 
 use clientele_wasm::bloc::{self, Bloc, Pager};
 use clientele_wasm::offblocks::{self, OffBlocks};
-use common::{code, prop, signature_bytes};
+use common::{OFFBLOCKS_CHALLENGES, OFFBLOCKS_REQUESTS, code, prop, signature_bytes};
 use serde_json::{Value, json};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::wasm_bindgen_test;
@@ -21,8 +21,6 @@ mod common;
 const BLOC_RESPONSES: &str = include_str!("../../tests/fixtures/bloc/responses.json");
 const BLOC_REQUESTS: &str = include_str!("../../tests/fixtures/bloc/requests.json");
 const BLOC_WEBHOOKS: &str = include_str!("../../tests/fixtures/bloc/webhooks.json");
-const OFFBLOCKS_REQUESTS: &str = include_str!("../../tests/fixtures/offblocks/requests.json");
-const OFFBLOCKS_CHALLENGES: &str = include_str!("../../tests/fixtures/offblocks/challenges.json");
 
 /// `expected` is contained in `actual` (null = absent).
 fn subset(expected: &Value, actual: &Value, path: &str, failures: &mut Vec<String>) {
@@ -317,48 +315,49 @@ fn ownership_challenges() {
 /// Validation for forms: all issues at once, in field order, with no key needed.
 #[wasm_bindgen_test]
 fn validation_without_a_key() {
-    let issues: Value = serde_json::from_str(
-        &bloc::validate_customer_create(
-            r#"{"email":"ada@","phoneNumber":"123","firstName":"","lastName":"Obi","customerType":"Personal","bvn":"1"}"#,
-        )
-        .unwrap(),
-    )
-    .unwrap();
-    let codes: Vec<(&str, &str)> = issues
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| (i["path"].as_str().unwrap(), i["code"].as_str().unwrap()))
-        .collect();
+    // (path, code) of every issue `validateBlocCustomerCreate` reports for `payload`.
+    let issues = |payload: &str| -> Vec<(String, String)> {
+        let issues: Value =
+            serde_json::from_str(&bloc::validate_customer_create(payload).unwrap()).unwrap();
+        issues
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| {
+                (
+                    i["path"].as_str().unwrap().into(),
+                    i["code"].as_str().unwrap().into(),
+                )
+            })
+            .collect()
+    };
+    let pairs = |list: &[(&str, &str)]| -> Vec<(String, String)> {
+        list.iter()
+            .map(|(p, c)| ((*p).into(), (*c).into()))
+            .collect()
+    };
     assert_eq!(
-        codes,
-        [
+        issues(
+            r#"{"email":"ada@","phoneNumber":"123","firstName":"","lastName":"Obi","customerType":"Personal","bvn":"1"}"#
+        ),
+        pairs(&[
             ("email", "invalid_email"),
             ("phoneNumber", "invalid_phone"),
             ("firstName", "required"),
             ("bvn", "invalid_bvn")
-        ]
+        ])
     );
     // A form half filled in: missing members are `required` issues, not a thrown shape error.
-    let issues: Value =
-        serde_json::from_str(&bloc::validate_customer_create(r#"{"email":"ada@"}"#).unwrap())
-            .unwrap();
-    let paths: Vec<(&str, &str)> = issues
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| (i["path"].as_str().unwrap(), i["code"].as_str().unwrap()))
-        .collect();
     assert_eq!(
-        paths,
-        [
+        issues(r#"{"email":"ada@"}"#),
+        pairs(&[
             ("email", "invalid_email"),
             ("phoneNumber", "required"),
             ("firstName", "required"),
             ("lastName", "required"),
             ("customerType", "required"),
             ("bvn", "required")
-        ]
+        ])
     );
     assert_eq!(
         bloc::normalize_nigerian_phone("+234 801 234 5678").unwrap(),

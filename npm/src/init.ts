@@ -5,9 +5,9 @@
 //   await init(new URL('/assets/clientele_wasm_bg.wasm', location.href)); // or bytes, a Response, a WebAssembly.Module
 import * as glue from '../wasm/web/clientele_wasm.js';
 import type { InitInput as GlueInitInput, SyncInitInput as GlueSyncInitInput } from '../wasm/web/clientele_wasm.js';
-import * as keysGlue from '../wasm/web/clientele_keys.js';
 import { ClienteleError } from './errors.js';
-import { bind, bindKeys, isBound, keysLoader } from './raw.js';
+import { loadKeysSyncFrom, webKeysLoader } from './keys-web.js';
+import { bind, isBound } from './raw.js';
 
 export * from './api.js';
 
@@ -63,7 +63,7 @@ export function initSync(module: SyncInitInput): void {
   resolveReady();
 }
 
-let keysLoading: Promise<void> | undefined;
+const load = webKeysLoader(() => undefined);
 
 /**
  * Loads the keys module (everything that takes a key), from a URL (default: the
@@ -72,23 +72,10 @@ let keysLoading: Promise<void> | undefined;
  * Safe to call more than once; rejects with `init_failed` (and can then be called again).
  */
 export function loadKeys(input?: InitInput | Promise<InitInput>): Promise<void> {
-  keysLoading ??= keysGlue
-    .default(input === undefined ? undefined : { module_or_path: input as GlueInitInput | Promise<GlueInitInput> })
-    .then(() => bindKeys(keysGlue))
-    .catch((cause: unknown) => {
-      keysLoading = undefined;
-      throw new ClienteleError({ code: 'init_failed', message: 'the Clientele keys module could not be loaded', cause });
-    });
-  return keysLoading;
+  return load(input);
 }
-keysLoader({ async: () => loadKeys() });
 
 /** Instantiates the keys module synchronously from its bytes or a compiled `WebAssembly.Module`. */
 export function loadKeysSync(module: SyncInitInput): void {
-  try {
-    keysGlue.initSync({ module: module as GlueSyncInitInput });
-  } catch (cause) {
-    throw new ClienteleError({ code: 'init_failed', message: 'the Clientele keys module could not be instantiated', cause });
-  }
-  bindKeys(keysGlue);
+  loadKeysSyncFrom(module);
 }

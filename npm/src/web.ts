@@ -4,9 +4,9 @@
 // If the .wasm cannot be loaded, the import itself rejects. Apps that load the .wasm themselves
 // (another URL, a CDN, a Content-Security-Policy without top-level await) use `clientele/init`.
 import * as glue from '../wasm/web/clientele_wasm.js';
-import * as keysGlue from '../wasm/web/clientele_keys.js';
 import { ClienteleError } from './errors.js';
-import { bind, bindKeys, keysLoader } from './raw.js';
+import { webKeysLoader } from './keys-web.js';
+import { bind } from './raw.js';
 
 try {
   await glue.default({ module_or_path: new URL('../wasm/web/clientele_wasm_bg.wasm', import.meta.url) });
@@ -21,7 +21,7 @@ bind(glue);
 
 export * from './api.js';
 
-let keysLoading: Promise<void> | undefined;
+const load = webKeysLoader(() => new URL('../wasm/web/clientele_keys_bg.wasm', import.meta.url));
 
 /**
  * Fetches and instantiates the keys module (everything that takes a key: `SigningKey`,
@@ -31,16 +31,8 @@ let keysLoading: Promise<void> | undefined;
  * (and can then be called again).
  */
 export function loadKeys(input?: string | URL | Request | Response | ArrayBuffer | ArrayBufferView): Promise<void> {
-  keysLoading ??= keysGlue
-    .default({ module_or_path: input ?? new URL('../wasm/web/clientele_keys_bg.wasm', import.meta.url) })
-    .then(() => bindKeys(keysGlue))
-    .catch((cause: unknown) => {
-      keysLoading = undefined;
-      throw new ClienteleError({ code: 'init_failed', message: 'the Clientele keys module could not be loaded', cause });
-    });
-  return keysLoading;
+  return load(input);
 }
-keysLoader({ async: () => loadKeys() });
 
 /** Resolved: the module is ready when this entry has loaded (present in every entry, for symmetry). */
 export const ready: Promise<void> = Promise.resolve();

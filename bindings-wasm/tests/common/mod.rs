@@ -5,6 +5,13 @@ use base64::Engine as _;
 use js_sys::Reflect;
 use wasm_bindgen::{JsCast, JsValue};
 
+/// The OffBlocks request fixtures (both modules' suites use them).
+pub const OFFBLOCKS_REQUESTS: &str =
+    include_str!("../../../tests/fixtures/offblocks/requests.json");
+/// The ownership challenge fixtures.
+pub const OFFBLOCKS_CHALLENGES: &str =
+    include_str!("../../../tests/fixtures/offblocks/challenges.json");
+
 pub fn prop(v: &JsValue, key: &str) -> JsValue {
     Reflect::get(v, &JsValue::from_str(key)).unwrap()
 }

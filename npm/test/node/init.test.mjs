@@ -19,3 +19,16 @@ test('clientele/init: not_initialized before init, init_failed on bad bytes, the
   const issues = validateBlocCustomerCreate({ email: 'ada@', phoneNumber: '08012345678', firstName: 'Ada', lastName: 'Obi', customerType: 'Personal', bvn: '22222222222' });
   assert.deepEqual(issues.map((i) => i.code), ['invalid_email']);
 });
+
+test('clientele/init: the keys module loads from bytes, asynchronously or synchronously', async () => {
+  const { loadKeys, loadKeysSync, VerifyingKey } = await import('clientele/init');
+  const keys = readFileSync(createRequire(import.meta.url).resolve('clientele/clientele_keys_bg.wasm'));
+  const jwk = { kty: 'oct', k: 'c2VjcmV0' };
+  assert.throws(() => VerifyingKey.fromJwk(jwk), { code: 'not_initialized' });
+  await assert.rejects(loadKeys(new Uint8Array([0, 97, 115, 109, 1])), { code: 'init_failed' });
+  assert.throws(() => loadKeysSync(new Uint8Array([1, 2, 3])), { code: 'init_failed' });
+  loadKeysSync(new WebAssembly.Module(keys));
+  assert.ok(VerifyingKey.fromJwk(jwk) instanceof VerifyingKey);
+  await loadKeys(keys); // a second load changes nothing
+  assert.ok(VerifyingKey.fromJwk(jwk) instanceof VerifyingKey);
+});
