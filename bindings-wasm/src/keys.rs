@@ -93,10 +93,7 @@ impl VerifyingKey {
 #[wasm_bindgen(js_name = signSignatureBase)]
 pub fn sign_signature_base(key: &SigningKey, algorithm: &str, base: &[u8]) -> JsResult<Vec<u8>> {
     let algorithm: sig::Algorithm = algorithm.parse().or_throw()?;
-    if algorithm != key.0.algorithm() {
-        return Err(sig::SignatureError::AlgorithmMismatch).or_throw();
-    }
-    key.0.sign(base).or_throw()
+    key.0.sign_as(algorithm, base).or_throw()
 }
 
 /// Verifies the RFC 9421 signature of `request` with `key` at `now` (RFC 3339), requiring

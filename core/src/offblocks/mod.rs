@@ -196,10 +196,7 @@ impl SigningRequest {
 
     /// Signs with `key` in the core (deterministic RFC 6979 ECDSA) and completes the request.
     pub fn sign(self, key: &SigningKey) -> Result<HttpRequest, Error> {
-        if key.algorithm() != self.algorithm {
-            return Err(crate::sig::SignatureError::AlgorithmMismatch.into());
-        }
-        let signature = key.sign(self.signature_base())?;
+        let signature = key.sign_as(self.algorithm, self.signature_base())?;
         self.finish(&signature, SignatureEncoding::Raw)
     }
 }

@@ -241,6 +241,19 @@ impl SigningKey {
         })
     }
 
+    /// Signs a signature base for a request that must be signed with `algorithm`: as
+    /// [`sign`](Self::sign), after checking the key is of that algorithm, so a key of another
+    /// type never produces a signature the server would refuse.
+    ///
+    /// # Errors
+    /// [`AlgorithmMismatch`](SignatureError::AlgorithmMismatch), or as for [`sign`](Self::sign).
+    pub fn sign_as(&self, algorithm: Algorithm, message: &[u8]) -> Result<Vec<u8>, SignatureError> {
+        if algorithm != self.algorithm() {
+            return Err(SignatureError::AlgorithmMismatch);
+        }
+        self.sign(message)
+    }
+
     /// Signs `message`, returning the raw signature (`r || s` for ECDSA, deterministic per
     /// RFC 6979). Give it an OffBlocks [`SigningRequest`](crate::offblocks::SigningRequest)'s signature base
     /// and pass the result to its `finish`; [`SigningRequest::sign`](crate::offblocks::SigningRequest::sign)
