@@ -359,6 +359,9 @@ fn validation_without_a_key() {
             ("bvn", "required")
         ])
     );
+    // A member of the wrong type is still thrown, as a typed invalid_argument.
+    let err = bloc::validate_customer_create(r#"{"email":1}"#).unwrap_err();
+    assert_eq!(code(&err), "invalid_argument");
     assert_eq!(
         bloc::normalize_nigerian_phone("+234 801 234 5678").unwrap(),
         "08012345678"

@@ -265,3 +265,41 @@ pub(super) fn pem_encode(label: &str, der: &[u8]) -> String {
     out.push_str(&format!("-----END {label}-----\n"));
     out
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+    use super::*;
+
+    #[test]
+    fn lengths_must_be_definite_and_minimal() {
+        assert_eq!(tlv(&[0x04, 0x01, 0xaa]), Some((0x04, &[0xaa][..], &[][..])));
+        // Long forms for lengths the short form can say, and the indefinite form.
+        assert_eq!(tlv(&[0x04, 0x81, 0x01, 0xaa]), None);
+        assert_eq!(tlv(&[0x04, 0x82, 0x00, 0x01, 0xaa]), None);
+        assert_eq!(tlv(&[0x30, 0x80, 0x00, 0x00]), None);
+        // Lengths past the end, and lengths wider than two bytes.
+        assert_eq!(tlv(&[0x04, 0x02, 0xaa]), None);
+        assert_eq!(tlv(&[0x04, 0x83, 0x01, 0x00, 0x00]), None);
+        let long = [&[0x04, 0x81, 0x80][..], &[7; 0x80]].concat();
+        assert_eq!(tlv(&long).map(|(_, v, _)| v.len()), Some(0x80));
+    }
+
+    #[test]
+    fn spki_encoding_reads_back() {
+        let point = [&[4u8][..], &[9; 96]].concat();
+        for key in [
+            PublicKey::Ec {
+                curve: Curve::P384,
+                point: &point,
+            },
+            PublicKey::Ec {
+                curve: Curve::P256,
+                point: &point[..65],
+            },
+            PublicKey::Ed25519(&point[..32]),
+        ] {
+            assert_eq!(spki(&encode_spki(&key)), Some(key));
+        }
+    }
+}

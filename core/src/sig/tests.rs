@@ -1314,6 +1314,48 @@ fn keys_parse_from_every_format_and_hide_material() {
     assert!(!err.to_string().contains("MIG"), "{err}");
 }
 
+/// Malformed PEM/DER key encodings are `invalid_key`, whatever is wrong with them.
+#[test]
+fn malformed_key_encodings_are_invalid_keys() {
+    use base64::Engine as _;
+    let b64 = base64::engine::general_purpose::STANDARD;
+    let pem = include_str!("../../../tests/fixtures/offblocks/test-key-p384.pem");
+    let body: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();
+    let der = b64.decode(body).unwrap();
+    let armour = |label: &str, der: &[u8]| {
+        format!(
+            "-----BEGIN {label}-----\n{}\n-----END {label}-----\n",
+            b64.encode(der)
+        )
+    };
+    assert!(SigningKey::from_pem(&armour("EC PRIVATE KEY", &der)).is_ok());
+    let mut trailing = der.clone();
+    trailing.push(0);
+    let mut version = der.clone();
+    version[5] = 2; // ECPrivateKey version 1 -> 2
+    let mut public = der.clone();
+    let last = public.len() - 1;
+    public[last] ^= 1; // the embedded public key no longer matches (or is off the curve)
+    let cases = [
+        ("trailing byte", armour("EC PRIVATE KEY", &trailing)),
+        ("version", armour("EC PRIVATE KEY", &version)),
+        ("public key", armour("EC PRIVATE KEY", &public)),
+        ("truncated", armour("EC PRIVATE KEY", &der[..der.len() - 1])),
+        ("SEC1 as PKCS#8", armour("PRIVATE KEY", &der)),
+        ("encrypted", armour("ENCRYPTED PRIVATE KEY", &der)),
+        (
+            "not base64",
+            "-----BEGIN EC PRIVATE KEY-----\n*\n-----END EC PRIVATE KEY-----".into(),
+        ),
+    ];
+    for (what, pem) in cases {
+        let err = SigningKey::from_pem(&pem).unwrap_err();
+        assert_eq!(err.code(), "signature_invalid_key", "{what}");
+    }
+    let err = VerifyingKey::from_pem(&armour("PUBLIC KEY", &der)).unwrap_err();
+    assert_eq!(err.code(), "signature_invalid_key");
+}
+
 #[test]
 fn invalid_keys_are_rejected() {
     let ed = fixture!("rfc9421-B.1.4-test-key-ed25519.jwk.json");
