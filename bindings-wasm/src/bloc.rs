@@ -10,7 +10,7 @@ use clientele_core::http::Header;
 use clientele_core::{Issue, ValidationError};
 use wasm_bindgen::prelude::*;
 
-use crate::convert::{JsResult, OrThrow, date, input, output, response};
+use crate::convert::{JsResult, OrThrow, date, input, output, parsed, response};
 
 /// The context of every Bloc request: the secret key and the base URL.
 #[wasm_bindgen]
@@ -133,31 +133,31 @@ impl Bloc {
     /// Parses a `GET /customers` response.
     #[wasm_bindgen(js_name = parseListCustomers)]
     pub fn parse_list_customers(status: u16, headers: &str, body: &[u8]) -> JsResult<String> {
-        output(&CoreBloc::parse_list_customers(&response(status, headers, body)?).or_throw()?)
+        parsed(status, headers, body, CoreBloc::parse_list_customers)
     }
 
     /// Parses a `GET /customers/{id}` response.
     #[wasm_bindgen(js_name = parseGetCustomer)]
     pub fn parse_get_customer(status: u16, headers: &str, body: &[u8]) -> JsResult<String> {
-        output(&CoreBloc::parse_get_customer(&response(status, headers, body)?).or_throw()?)
+        parsed(status, headers, body, CoreBloc::parse_get_customer)
     }
 
     /// Parses a `POST /customers` response (a 5xx is never marked retryable).
     #[wasm_bindgen(js_name = parseCreateCustomer)]
     pub fn parse_create_customer(status: u16, headers: &str, body: &[u8]) -> JsResult<String> {
-        output(&CoreBloc::parse_create_customer(&response(status, headers, body)?).or_throw()?)
+        parsed(status, headers, body, CoreBloc::parse_create_customer)
     }
 
     /// Parses a `PUT /customers/{id}` response.
     #[wasm_bindgen(js_name = parseUpdateCustomer)]
     pub fn parse_update_customer(status: u16, headers: &str, body: &[u8]) -> JsResult<String> {
-        output(&CoreBloc::parse_update_customer(&response(status, headers, body)?).or_throw()?)
+        parsed(status, headers, body, CoreBloc::parse_update_customer)
     }
 
     /// Parses the response of any KYC tier upgrade.
     #[wasm_bindgen(js_name = parseKycUpgrade)]
     pub fn parse_kyc_upgrade(status: u16, headers: &str, body: &[u8]) -> JsResult<String> {
-        output(&CoreBloc::parse_kyc_upgrade(&response(status, headers, body)?).or_throw()?)
+        parsed(status, headers, body, CoreBloc::parse_kyc_upgrade)
     }
 
     /// Parses a `GET /customers/means-of-id` response.
@@ -167,9 +167,11 @@ impl Bloc {
         headers: &str,
         body: &[u8],
     ) -> JsResult<String> {
-        output(
-            &CoreBloc::parse_means_of_identification(&response(status, headers, body)?)
-                .or_throw()?,
+        parsed(
+            status,
+            headers,
+            body,
+            CoreBloc::parse_means_of_identification,
         )
     }
 

@@ -37,6 +37,17 @@ pub fn response(status: u16, headers: &str, body: &[u8]) -> JsResult<HttpRespons
     Ok(HttpResponse::new(status, headers, body))
 }
 
+/// Runs a core parser on a response handed over from JS, and writes what it returns as JSON text:
+/// the body of every `parse*` export.
+pub fn parsed<T: Serialize, E: Into<Error>>(
+    status: u16,
+    headers: &str,
+    body: &[u8],
+    parse: impl FnOnce(&HttpResponse) -> Result<T, E>,
+) -> JsResult<String> {
+    output(&parse(&response(status, headers, body)?).or_throw()?)
+}
+
 /// An RFC 3339 instant (`2025-11-21T04:40:00Z`) passed by the host.
 pub fn instant(value: &str, name: &str) -> JsResult<DateTime<Utc>> {
     DateTime::parse_from_rfc3339(value)

@@ -9,7 +9,7 @@ use clientele_core::offblocks::{
 use clientele_core::{Issue, ValidationError};
 use wasm_bindgen::prelude::*;
 
-use crate::convert::{JsResult, OrThrow, input, instant, output, response};
+use crate::convert::{JsResult, OrThrow, input, instant, output, parsed, response};
 
 /// The context of every OffBlocks request: base URL, bearer token and signing configuration.
 #[wasm_bindgen]
@@ -194,31 +194,31 @@ impl OffBlocks {
     /// Parses the token answer.
     #[wasm_bindgen(js_name = parseToken)]
     pub fn parse_token(status: u16, headers: &str, body: &[u8]) -> JsResult<String> {
-        output(&Core::parse_token(&response(status, headers, body)?).or_throw()?)
+        parsed(status, headers, body, Core::parse_token)
     }
 
     /// Parses a create answer (201, with the challenge).
     #[wasm_bindgen(js_name = parseCreateCustomer)]
     pub fn parse_create_customer(status: u16, headers: &str, body: &[u8]) -> JsResult<String> {
-        output(&Core::parse_create_customer(&response(status, headers, body)?).or_throw()?)
+        parsed(status, headers, body, Core::parse_create_customer)
     }
 
     /// Parses a get answer.
     #[wasm_bindgen(js_name = parseGetCustomer)]
     pub fn parse_get_customer(status: u16, headers: &str, body: &[u8]) -> JsResult<String> {
-        output(&Core::parse_get_customer(&response(status, headers, body)?).or_throw()?)
+        parsed(status, headers, body, Core::parse_get_customer)
     }
 
     /// Parses a list answer (a bare array or `{data: [...]}`).
     #[wasm_bindgen(js_name = parseListCustomers)]
     pub fn parse_list_customers(status: u16, headers: &str, body: &[u8]) -> JsResult<String> {
-        output(&Core::parse_list_customers(&response(status, headers, body)?).or_throw()?)
+        parsed(status, headers, body, Core::parse_list_customers)
     }
 
     /// Parses a deactivate/activate answer: the customer, or `null` for an empty body.
     #[wasm_bindgen(js_name = parseStatusChange)]
     pub fn parse_status_change(status: u16, headers: &str, body: &[u8]) -> JsResult<String> {
-        output(&Core::parse_status_change(&response(status, headers, body)?).or_throw()?)
+        parsed(status, headers, body, Core::parse_status_change)
     }
 
     /// Parses the simulator's answer (202).
@@ -236,7 +236,7 @@ impl OffBlocks {
     /// Parses a challenge submission's answer: the customer, or `null` for an empty body.
     #[wasm_bindgen(js_name = parseSubmitChallenge)]
     pub fn parse_submit_challenge(status: u16, headers: &str, body: &[u8]) -> JsResult<String> {
-        output(&Core::parse_submit_challenge(&response(status, headers, body)?).or_throw()?)
+        parsed(status, headers, body, Core::parse_submit_challenge)
     }
 }
 
