@@ -11,6 +11,7 @@
 
 use clientele_wasm::bloc::{self, Bloc, Pager};
 use clientele_wasm::offblocks::{self, OffBlocks};
+use common::subset::subset;
 use common::{OFFBLOCKS_CHALLENGES, OFFBLOCKS_REQUESTS, code, prop, signature_bytes};
 use serde_json::{Value, json};
 use wasm_bindgen::JsValue;
@@ -21,29 +22,6 @@ mod common;
 const BLOC_RESPONSES: &str = include_str!("../../tests/fixtures/bloc/responses.json");
 const BLOC_REQUESTS: &str = include_str!("../../tests/fixtures/bloc/requests.json");
 const BLOC_WEBHOOKS: &str = include_str!("../../tests/fixtures/bloc/webhooks.json");
-
-/// `expected` is contained in `actual` (null = absent).
-fn subset(expected: &Value, actual: &Value, path: &str, failures: &mut Vec<String>) {
-    match (expected, actual) {
-        (Value::Object(e), Value::Object(a)) => {
-            for (k, ev) in e {
-                subset(
-                    ev,
-                    a.get(k).unwrap_or(&Value::Null),
-                    &format!("{path}.{k}"),
-                    failures,
-                );
-            }
-        }
-        (Value::Array(e), Value::Array(a)) if e.len() == a.len() => {
-            for (i, (ev, av)) in e.iter().zip(a).enumerate() {
-                subset(ev, av, &format!("{path}[{i}]"), failures);
-            }
-        }
-        (e, a) if e == a => {}
-        (e, a) => failures.push(format!("{path}: expected {e}, got {a}")),
-    }
-}
 
 fn headers_json(v: &Value) -> String {
     let list: Vec<Value> = v

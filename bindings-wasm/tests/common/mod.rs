@@ -5,6 +5,10 @@ use base64::Engine as _;
 use js_sys::Reflect;
 use wasm_bindgen::{JsCast, JsValue};
 
+/// The fixture containment check, shared with the core's Rust suites.
+#[path = "../../../core/tests/common/subset.rs"]
+pub mod subset;
+
 /// The OffBlocks request fixtures (both modules' suites use them).
 pub const OFFBLOCKS_REQUESTS: &str =
     include_str!("../../../tests/fixtures/offblocks/requests.json");

@@ -13,6 +13,9 @@ use clientele_core::http::{Header, HttpRequest, HttpResponse};
 use clientele_core::{Error, RetryAfter};
 use serde_json::{Value, json};
 
+mod subset;
+pub use subset::subset;
+
 /// Loads `tests/fixtures/<path>`.
 pub fn load(path: &str) -> Value {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -48,29 +51,6 @@ pub fn response(r: &Value) -> HttpResponse {
         headers(&r["headers"]),
         r["body"].as_str().unwrap(),
     )
-}
-
-/// `expected` must be contained in `actual`: every member listed equals (null = absent).
-pub fn subset(expected: &Value, actual: &Value, path: &str, failures: &mut Vec<String>) {
-    match (expected, actual) {
-        (Value::Object(e), Value::Object(a)) => {
-            for (k, ev) in e {
-                subset(
-                    ev,
-                    a.get(k).unwrap_or(&Value::Null),
-                    &format!("{path}.{k}"),
-                    failures,
-                );
-            }
-        }
-        (Value::Array(e), Value::Array(a)) if e.len() == a.len() => {
-            for (i, (ev, av)) in e.iter().zip(a).enumerate() {
-                subset(ev, av, &format!("{path}[{i}]"), failures);
-            }
-        }
-        (e, a) if e == a => {}
-        (e, a) => failures.push(format!("{path}: expected {e}, got {a}")),
-    }
 }
 
 /// Checks an error against `expect.error` (code, status, retryable, issues, message, requestId,
