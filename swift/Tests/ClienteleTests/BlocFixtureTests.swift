@@ -26,17 +26,7 @@ final class BlocFixtureTests: XCTestCase {
     }
 
     func testResponses() {
-        Fixtures.run("bloc/responses.json") { c, failures in
-            let expect = c["expect"]
-            do {
-                let value = try parse(c["operation"].string ?? "", responseOf(c["response"]))
-                if expect.has("value") { subset(expect["value"], value, "value", &failures) }
-                else { failures.append("expected an error, parsed \(value)") }
-            } catch {
-                if expect.has("error") { checkError(error, expect["error"], &failures) }
-                else { failures.append("expected a value, got \(error.localizedDescription)") }
-            }
-        }
+        Fixtures.runResponses("bloc/responses.json", parse)
     }
 
     private func address(_ v: JSON) -> Address? {

@@ -116,6 +116,22 @@ enum Fixtures {
             for f in failures { XCTFail("[\(path)] \(c["name"].string ?? "?"): \(f)", file: file, line: line) }
         }
     }
+
+    /// Runs every response case of `path`: `parse` turns the operation and response into a JSON
+    /// value (compared with `expect.value`) or throws (compared with `expect.error`).
+    static func runResponses(_ path: String, file: StaticString = #filePath, line: UInt = #line, _ parse: (String, HttpResponse) throws -> JSON) {
+        run(path, file: file, line: line) { c, failures in
+            let expect = c["expect"]
+            do {
+                let value = try parse(c["operation"].string ?? "", responseOf(c["response"]))
+                if expect.has("value") { subset(expect["value"], value, "value", &failures) }
+                else { failures.append("expected an error, parsed \(value)") }
+            } catch {
+                if expect.has("error") { checkError(error, expect["error"], &failures) }
+                else { failures.append("expected a value, got \(error.localizedDescription)") }
+            }
+        }
+    }
 }
 
 func headersOf(_ value: JSON) -> [Header] {

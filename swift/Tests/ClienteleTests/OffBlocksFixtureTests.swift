@@ -132,17 +132,7 @@ final class OffBlocksFixtureTests: XCTestCase {
     }
 
     func testResponses() {
-        Fixtures.run("offblocks/responses.json") { c, failures in
-            let expect = c["expect"]
-            do {
-                let value = try parse(c["operation"].string ?? "", responseOf(c["response"]))
-                if expect.has("value") { subset(expect["value"], value, "value", &failures) }
-                else { failures.append("expected an error, parsed \(value)") }
-            } catch {
-                if expect.has("error") { checkError(error, expect["error"], &failures) }
-                else { failures.append("expected a value, got \(error.localizedDescription)") }
-            }
-        }
+        Fixtures.runResponses("offblocks/responses.json", parse)
     }
 
     func testChallenges() {

@@ -38,6 +38,23 @@ object Fixtures {
             }
         }
     }
+
+    /**
+     * One dynamic test per response case of [path]: [parse] turns the case's operation and
+     * response into a JSON-like value (compared with `expect.value`) or throws (compared with
+     * `expect.error`).
+     */
+    fun responseCases(path: String, parse: (String, HttpResponse) -> Any?): List<DynamicTest> = cases(path) { case, failures ->
+        val expect = case["expect"].obj()
+        try {
+            val value = parse(case["operation"] as String, responseOf(case["response"].obj()))
+            if ("value" in expect) subset(expect["value"], value, "value", failures)
+            else failures += "expected an error, parsed ${Json.write(value)}"
+        } catch (e: ClienteleException) {
+            if ("error" in expect) checkError(e, expect["error"], failures)
+            else failures += "expected a value, got ${e.message}"
+        }
+    }
 }
 
 @Suppress("UNCHECKED_CAST")

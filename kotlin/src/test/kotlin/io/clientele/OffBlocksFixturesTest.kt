@@ -135,17 +135,7 @@ class OffBlocksFixturesTest {
     }
 
     @TestFactory
-    fun responses(): List<DynamicTest> = Fixtures.cases("offblocks/responses.json") { case, failures ->
-        val expect = case["expect"].obj()
-        try {
-            val value = parse(case["operation"] as String, responseOf(case["response"].obj()))
-            if ("value" in expect) subset(expect["value"], value, "value", failures)
-            else failures += "expected an error, parsed ${Json.write(value)}"
-        } catch (e: ClienteleException) {
-            if ("error" in expect) checkError(e, expect["error"], failures)
-            else failures += "expected a value, got ${e.message}"
-        }
-    }
+    fun responses(): List<DynamicTest> = Fixtures.responseCases("offblocks/responses.json", ::parse)
 
     @TestFactory
     fun challenges(): List<DynamicTest> = Fixtures.cases("offblocks/challenges.json") { case, failures ->
