@@ -40,6 +40,16 @@ fn benches(c: &mut Criterion) {
     group.bench_function("parse a 1,000-customer page", |b| {
         b.iter(|| Bloc::parse_list_customers(black_box(&response)).unwrap())
     });
+    // What a binding that hands JSON to its host does: typed, then written out; or in one pass.
+    group.bench_function("parse a 1,000-customer page, then write it as JSON", |b| {
+        b.iter(|| {
+            serde_json::to_string(&Bloc::parse_list_customers(black_box(&response)).unwrap())
+                .unwrap()
+        })
+    });
+    group.bench_function("read a 1,000-customer page straight to JSON", |b| {
+        b.iter(|| Bloc::parse_list_customers_json(black_box(&response)).unwrap())
+    });
     group.finish();
 
     let payload = CustomerCreateRequest {

@@ -150,7 +150,7 @@ fn opt_str<'de, D: Deserializer<'de>>(
 }
 
 /// True for values that Go's `time.Time{}` and empty strings use to mean "unset".
-fn is_unset(s: &str) -> bool {
+pub(crate) fn is_unset(s: &str) -> bool {
     s.is_empty() || s.starts_with("0001-01-01")
 }
 
@@ -290,15 +290,17 @@ pub(crate) fn opt_timestamp<'de, D: Deserializer<'de>>(
 /// Reads a calendar date sent as a timestamp (`1992-03-30T00:00:00Z`) or as `1992-03-30`: the
 /// date as written, in the timestamp's own offset. Unset values are `None` as in [`opt_timestamp`].
 pub(crate) fn opt_date<'de, D: Deserializer<'de>>(d: D) -> Result<Option<NaiveDate>, D::Error> {
-    let parse = |s: &str| {
-        parse_timestamp(s)
-            .map(|t| t.date_naive())
-            .or_else(|| crate::validate::calendar_date(s))
-    };
     d.deserialize_option(CheckedStr(
-        parse,
+        parse_date,
         "expected a date (YYYY-MM-DD) or an RFC 3339 timestamp",
     ))
+}
+
+/// A calendar date written as a timestamp (the date in its own offset) or as `YYYY-MM-DD`.
+pub(crate) fn parse_date(s: &str) -> Option<NaiveDate> {
+    parse_timestamp(s)
+        .map(|t| t.date_naive())
+        .or_else(|| crate::validate::calendar_date(s))
 }
 
 /// Reads a string field that may be `null` or missing as the empty string.

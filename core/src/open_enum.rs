@@ -39,6 +39,15 @@ macro_rules! open_enum {
                 None
             }
 
+            /// The canonical spelling of a known value (matched ignoring ASCII case), if known.
+            #[allow(dead_code)]
+            pub(crate) fn canonical(value: &str) -> Option<&'static str> {
+                match Self::known(value)? {
+                    $( $name::$variant => Some($wire), )+
+                    $name::Other(_) => None,
+                }
+            }
+
             /// Parses a wire value: known values ignoring ASCII case, anything else as `Other`.
             pub fn parse(value: &str) -> Self {
                 Self::known(value).unwrap_or_else(|| $name::Other(value.to_owned()))

@@ -8,7 +8,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Bloc, CustomerPage};
+use super::{Bloc, CustomerPage, CustomerPageJson};
 use crate::error::ConfigError;
 use crate::http::HttpRequest;
 use crate::validate::IssueCode;
@@ -145,10 +145,23 @@ impl CustomerPager {
     /// page is empty. Fails if the server sent the same page again (it ignored the paging
     /// parameter: configure [`CustomerListQuery::page_param`]).
     pub fn advance(&mut self, page: &CustomerPage) -> Result<(), Error> {
+        self.step(
+            page.customers.first().map(|c| c.id.as_str()),
+            page.has_next,
+            page.customers.is_empty(),
+        )
+    }
+
+    /// [`advance`](Self::advance) for a page read by [`Bloc::parse_list_customers_json`].
+    pub fn advance_json(&mut self, page: &CustomerPageJson) -> Result<(), Error> {
+        self.step(page.first_id(), page.has_next(), page.is_empty())
+    }
+
+    fn step(&mut self, first_id: Option<&str>, has_next: bool, empty: bool) -> Result<(), Error> {
         let Some(current) = self.next_page else {
             return Ok(());
         };
-        let first_id = page.customers.first().map(|c| c.id.clone());
+        let first_id = first_id.map(str::to_owned);
         if first_id.is_some() && first_id == self.previous_first_id {
             self.next_page = None;
             return Err(ConfigError::PagingIgnored {
@@ -157,7 +170,7 @@ impl CustomerPager {
             .into());
         }
         self.previous_first_id = first_id;
-        self.next_page = match (page.has_next, page.customers.is_empty()) {
+        self.next_page = match (has_next, empty) {
             (true, false) => current.checked_add(1),
             _ => None,
         };
@@ -233,6 +246,41 @@ mod tests {
         let err = pager.advance(&page(&["a1"], true)).unwrap_err();
         assert_eq!(err.code(), "paging_ignored");
         assert!(pager.is_finished());
+    }
+
+    /// The same page as JSON text, read by the one-pass reader.
+    fn page_json(p: &CustomerPage) -> CustomerPageJson {
+        let wire = |c: &Customer| serde_json::json!({"id": c.id, "customer_type": "Personal", "status": "active", "environment": "test"});
+        let body = serde_json::json!({
+            "data": p.customers.iter().map(wire).collect::<Vec<_>>(),
+            "metadata": {"has_next": p.has_next},
+        });
+        Bloc::parse_list_customers_json(&crate::http::HttpResponse::new(
+            200,
+            vec![],
+            body.to_string(),
+        ))
+        .unwrap()
+    }
+
+    #[test]
+    fn json_pages_advance_like_typed_pages() {
+        for pages in [
+            vec![page(&["a1", "a2"], true), page(&["b1"], false)],
+            vec![page(&["a1"], true), page(&["a1"], true)],
+            vec![page(&[], true)],
+        ] {
+            let (mut typed, mut json) = (
+                CustomerPager::new(CustomerListQuery::default()),
+                CustomerPager::new(CustomerListQuery::default()),
+            );
+            for p in &pages {
+                let a = typed.advance(p).map_err(|e| e.code());
+                let b = json.advance_json(&page_json(p)).map_err(|e| e.code());
+                assert_eq!(a, b);
+                assert_eq!(typed, json);
+            }
+        }
     }
 
     #[test]
