@@ -130,10 +130,13 @@ impl Bloc {
         output(&self.0.build_revalidate_kyc(customer_id).or_throw()?)
     }
 
-    /// Parses a `GET /customers` response.
+    /// Parses a `GET /customers` response (read straight into the page's JSON, in one pass).
     #[wasm_bindgen(js_name = parseListCustomers)]
     pub fn parse_list_customers(status: u16, headers: &str, body: &[u8]) -> JsResult<String> {
-        parsed(status, headers, body, CoreBloc::parse_list_customers)
+        let response = response(status, headers, body)?;
+        Ok(CoreBloc::parse_list_customers_json(&response)
+            .or_throw()?
+            .into_json())
     }
 
     /// Parses a `GET /customers/{id}` response.
@@ -259,9 +262,10 @@ impl Pager {
     /// It takes the response rather than a parsed page: a `Customer` reads Bloc's wire format
     /// (snake_case), so the camelCase page JS holds cannot be read back.
     pub fn advance(&mut self, status: u16, headers: &str, body: &[u8]) -> JsResult<String> {
-        let page = CoreBloc::parse_list_customers(&response(status, headers, body)?).or_throw()?;
-        self.0.advance(&page).or_throw()?;
-        output(&page)
+        let page =
+            CoreBloc::parse_list_customers_json(&response(status, headers, body)?).or_throw()?;
+        self.0.advance_json(&page).or_throw()?;
+        Ok(page.into_json())
     }
 
     /// Whether every page has been seen.
