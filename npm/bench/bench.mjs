@@ -84,20 +84,35 @@ const zCreate = z.object({
 });
 
 // ---- timing ---------------------------------------------------------------------------------
-function measure(label, f, { minMs = 400, unit = 'op' } = {}) {
-  for (let i = 0; i < 5; i++) f(); // warm up
-  let n = 0;
-  const t0 = performance.now();
-  let elapsed = 0;
-  while (elapsed < minMs) {
-    f();
-    n++;
-    elapsed = performance.now() - t0;
+// The contenders of one comparison run in alternating rounds (a, b, c, then b, c, a, ...) and
+// each reports its median round, so a load spike on a shared machine hits every side alike.
+function compare(entries, { rounds = 9, roundMs = 100, unit = 'op' } = {}) {
+  for (const [, f] of entries) for (let i = 0; i < 5; i++) f(); // warm up
+  const perRound = entries.map(() => []);
+  for (let r = 0; r < rounds; r++) {
+    for (let k = 0; k < entries.length; k++) {
+      const i = (r + k) % entries.length;
+      const f = entries[i][1];
+      let n = 0;
+      const t0 = performance.now();
+      let elapsed = 0;
+      while (elapsed < roundMs) {
+        f();
+        n++;
+        elapsed = performance.now() - t0;
+      }
+      perRound[i].push(elapsed / n);
+    }
   }
-  const per = elapsed / n;
-  console.log(`  ${label.padEnd(52)} ${per < 1 ? `${(per * 1000).toFixed(2)} µs` : `${per.toFixed(3)} ms`} per ${unit}`);
-  return per;
+  return entries.map(([label], i) => {
+    const sorted = perRound[i].sort((x, y) => x - y);
+    const per = sorted[Math.floor(sorted.length / 2)];
+    const spread = `${fmt(sorted[0])} to ${fmt(sorted[sorted.length - 1])}`;
+    console.log(`  ${label.padEnd(52)} ${fmt(per).padStart(10)} per ${unit} (median of ${rounds} rounds; ${spread})`);
+    return per;
+  });
 }
+const fmt = (ms) => (ms < 1 ? `${(ms * 1000).toFixed(2)} µs` : `${ms.toFixed(3)} ms`);
 const ratio = (label, wasm, js) =>
   console.log(`  => ${label}: clientele ${(js / wasm).toFixed(2)}x ${js >= wasm ? 'faster' : 'SLOWER'} than the JS baseline\n`);
 
@@ -105,15 +120,19 @@ console.log('Clientele npm benchmarks (one process; node', process.version + ')\
 
 console.log(`parse + validate a 1,000-customer Bloc page (${(pageBytes.length / 1024).toFixed(0)} KiB)`);
 const response = { status: 200, headers: [], body: pageBytes };
-const wasmParse = measure('clientele: Bloc.parseListCustomers (bytes in)', () => Bloc.parseListCustomers(response), { unit: 'page' });
-const jsParse = measure('baseline: JSON.parse + zod (text in)', () => zPage.parse(JSON.parse(pageText)), { unit: 'page' });
-const jsParseBytes = measure('baseline: TextDecoder + JSON.parse + zod (bytes in)', () => zPage.parse(JSON.parse(new TextDecoder().decode(pageBytes))), { unit: 'page' });
+const [wasmParse, , jsParseBytes] = compare([
+  ['clientele: Bloc.parseListCustomers (bytes in)', () => Bloc.parseListCustomers(response)],
+  ['baseline: JSON.parse + zod (text in)', () => zPage.parse(JSON.parse(pageText))],
+  ['baseline: TextDecoder + JSON.parse + zod (bytes in)', () => zPage.parse(JSON.parse(new TextDecoder().decode(pageBytes)))],
+], { unit: 'page', roundMs: 150 });
 console.log(`  clientele throughput: ${((pageBytes.length / 1024 / 1024) / (wasmParse / 1000)).toFixed(1)} MiB/s`);
 ratio('page, bytes in', wasmParse, jsParseBytes);
 
 console.log('validate one create payload (all issues at once)');
-const wasmValidate = measure('clientele: validateBlocCustomerCreate', () => validateBlocCustomerCreate(payload));
-const jsValidate = measure('baseline: zod safeParse', () => zCreate.safeParse(payload));
+const [wasmValidate, jsValidate] = compare([
+  ['clientele: validateBlocCustomerCreate', () => validateBlocCustomerCreate(payload)],
+  ['baseline: zod safeParse', () => zCreate.safeParse(payload)],
+]);
 console.log(`  target: under 20 µs per call across the boundary: ${wasmValidate * 1000 < 20 ? 'met' : 'MISSED'} (${(wasmValidate * 1000).toFixed(2)} µs)`);
 ratio('validation', wasmValidate, jsValidate);
 
@@ -122,16 +141,17 @@ const offblocks = new OffBlocks({ keyId: 'bench', token: 'eyJ.bench.token' });
 const key = SigningKey.fromPem(keyPem);
 const input = { chainId: 'eip155:1:0xab16a96D359eC26a11e2C2b3d8f8B8942d5Bfcdb', externalId: 'customer-42' };
 const now = new Date('2025-11-21T04:40:00Z');
-const wasmSign = measure('clientele: buildCreateCustomer + sign (in the core)', () =>
-  offblocks.buildCreateCustomer(input, { idempotencyKey: '5b0d7a1e-3f43-4c8e-9a51-2f1de2d0c7a4', now }).sign(key),
-);
 const nodeKey = createPrivateKey(keyPem);
-const jsSign = measure('baseline: JSON + node:crypto sha-256 + ECDSA P-384 sign', () => {
+const [wasmSign, jsSign] = compare([
+  ['clientele: buildCreateCustomer + sign (in the core)', () =>
+    offblocks.buildCreateCustomer(input, { idempotencyKey: '5b0d7a1e-3f43-4c8e-9a51-2f1de2d0c7a4', now }).sign(key)],
+  ['baseline: JSON + node:crypto sha-256 + ECDSA P-384 sign', () => {
   const body = JSON.stringify(input);
   const digest = `sha-256=:${createHash('sha256').update(body).digest('base64')}:`;
   const base = `"@method": POST\n"@target-uri": https://api.sandbox.offblocks.xyz/v1/customers\n"content-digest": ${digest}\n"content-type": application/json\n"idempotency-key": 5b0d7a1e-3f43-4c8e-9a51-2f1de2d0c7a4\n"@signature-params": ("@method" "@target-uri" "content-digest" "content-type" "idempotency-key");created=1763700000;keyid="bench";alg="ecdsa-p384-sha384"`;
   return nodeSign('sha384', Buffer.from(base), { key: nodeKey, dsaEncoding: 'ieee-p1363' });
-});
+  }],
+]);
 ratio('signed request', wasmSign, jsSign);
 
 console.log('import + first call in a fresh Node process');
