@@ -159,6 +159,70 @@ pub(crate) fn parse_timestamp(s: &str) -> Option<DateTime<FixedOffset>> {
     DateTime::parse_from_rfc3339(s).ok()
 }
 
+/// Appends `t` as a JSON string exactly as chrono's `Serialize` writes it (RFC 3339, `Z`,
+/// sub-seconds in 3, 6 or 9 digits only when present), without the formatting machinery; `false`
+/// (nothing written) for years outside 0..=9999, which chrono writes with a sign.
+pub(crate) fn write_timestamp(out: &mut Vec<u8>, t: &DateTime<Utc>) -> bool {
+    use chrono::{Datelike, Timelike};
+    let date = t.date_naive();
+    let Ok(year @ 0..=9999) = u32::try_from(date.year()) else {
+        return false;
+    };
+    let (mut second, mut nano) = (t.second(), t.nanosecond());
+    if nano >= 1_000_000_000 {
+        // A leap second, as chrono writes it.
+        second += 1;
+        nano -= 1_000_000_000;
+    }
+    out.push(b'"');
+    push_digits(out, year, 4);
+    for (sep, n) in [
+        (b'-', date.month()),
+        (b'-', date.day()),
+        (b'T', t.hour()),
+        (b':', t.minute()),
+        (b':', second),
+    ] {
+        out.push(sep);
+        push_digits(out, n, 2);
+    }
+    if nano != 0 {
+        out.push(b'.');
+        match (nano % 1_000_000, nano % 1_000) {
+            (0, _) => push_digits(out, nano / 1_000_000, 3),
+            (_, 0) => push_digits(out, nano / 1_000, 6),
+            _ => push_digits(out, nano, 9),
+        }
+    }
+    out.extend_from_slice(b"Z\"");
+    true
+}
+
+/// Appends `d` as a JSON string exactly as chrono's `Serialize` writes it (`YYYY-MM-DD`);
+/// `false` (nothing written) for years outside 0..=9999.
+pub(crate) fn write_date(out: &mut Vec<u8>, d: &NaiveDate) -> bool {
+    use chrono::Datelike;
+    let Ok(year @ 0..=9999) = u32::try_from(d.year()) else {
+        return false;
+    };
+    out.push(b'"');
+    push_digits(out, year, 4);
+    out.push(b'-');
+    push_digits(out, d.month(), 2);
+    out.push(b'-');
+    push_digits(out, d.day(), 2);
+    out.push(b'"');
+    true
+}
+
+/// The last `width` decimal digits of `n`, zero-padded.
+fn push_digits(out: &mut Vec<u8>, n: u32, width: u32) {
+    for i in (0..width).rev() {
+        let digit = (n / 10u32.pow(i)) % 10;
+        out.push(b'0' + digit as u8);
+    }
+}
+
 /// `DateTime<Utc>` fields written and read as RFC 3339 text. Reading uses chrono's dedicated
 /// RFC 3339 parser rather than its `FromStr` (behind chrono's own serde impl), which runs the
 /// general format-string parser: same answers for RFC 3339 input, a few KiB less in the wasm
@@ -382,6 +446,43 @@ mod tests {
         }
         let t: T = decode(br#"{"at":null}"#).unwrap();
         assert_eq!(t.at, None);
+    }
+
+    #[test]
+    fn timestamps_and_dates_are_written_like_chrono() {
+        let times = [
+            "2023-03-14T11:49:49.839735959Z",
+            "2023-03-14T11:57:32.5Z",
+            "2024-01-12T14:53:02.653457Z",
+            "2024-01-12T15:53:02+01:00",
+            "0000-01-01T00:00:00Z",
+            "9999-12-31T23:59:60.999Z",
+            "1990-12-31T23:59:60Z",
+            "2016-12-31T23:59:60.000001Z",
+            "1970-01-01T00:00:00.000000001Z",
+            "2000-02-29T12:00:00.100000Z",
+        ];
+        for s in times {
+            let t = parse_timestamp(s).unwrap().with_timezone(&Utc);
+            let mut out = Vec::new();
+            assert!(write_timestamp(&mut out, &t), "{s}");
+            assert_eq!(out, serde_json::to_vec(&t).unwrap(), "{s}");
+            let d = t.date_naive();
+            out.clear();
+            assert!(write_date(&mut out, &d), "{s}");
+            assert_eq!(out, serde_json::to_vec(&d).unwrap(), "{s}");
+        }
+        // Outside 0..=9999 chrono writes a sign; the caller falls back to it.
+        let far = NaiveDate::from_ymd_opt(10_000, 1, 1).unwrap();
+        let mut out = Vec::new();
+        assert!(!write_date(&mut out, &far));
+        assert!(!write_timestamp(
+            &mut out,
+            &far.and_hms_opt(0, 0, 0).unwrap().and_utc()
+        ));
+        let before = NaiveDate::from_ymd_opt(-1, 1, 1).unwrap();
+        assert!(!write_date(&mut out, &before));
+        assert!(out.is_empty());
     }
 
     #[test]

@@ -301,11 +301,24 @@ impl<'a> Value<'a> {
             },
             Kind::Timestamp | Kind::Date if json::is_unset(s) => self.literal(b"null"),
             Kind::Timestamp => match json::parse_timestamp(s) {
-                Some(t) => self.serialized(&t.with_timezone(&chrono::Utc)),
+                Some(t) => {
+                    let t = t.with_timezone(&chrono::Utc);
+                    let start = self.out.len();
+                    if json::write_timestamp(self.out, &t) {
+                        return Ok(start..self.out.len());
+                    }
+                    self.serialized(&t)
+                }
                 None => Err(E::custom("timestamp")),
             },
             Kind::Date => match json::parse_date(s) {
-                Some(d) => self.serialized(&d),
+                Some(d) => {
+                    let start = self.out.len();
+                    if json::write_date(self.out, &d) {
+                        return Ok(start..self.out.len());
+                    }
+                    self.serialized(&d)
+                }
                 None => Err(E::custom("date")),
             },
             _ => Err(E::custom("string")),
