@@ -61,7 +61,7 @@ enum Kind {
 /// One member of an object: its name on Bloc's wire, its camelCase name and how it is read.
 struct Field {
     wire: &'static str,
-    /// `"camelName":`
+    /// `,"camelName":` (the comma is dropped before the first member)
     key: &'static str,
     kind: Kind,
 }
@@ -82,53 +82,53 @@ const fn field(wire: &'static str, key: &'static str, kind: Kind) -> Field {
 /// [`super::Customer`], field for field.
 static CUSTOMER: Table = Table {
     fields: &[
-        field("id", r#""id":"#, Kind::Id),
-        field("first_name", r#""firstName":"#, Kind::Text),
-        field("last_name", r#""lastName":"#, Kind::Text),
-        field("full_name", r#""fullName":"#, Kind::Text),
-        field("email", r#""email":"#, Kind::Text),
-        field("phone_number", r#""phoneNumber":"#, Kind::Text),
-        field("bvn", r#""bvn":"#, Kind::Text),
+        field("id", r#","id":"#, Kind::Id),
+        field("first_name", r#","firstName":"#, Kind::Text),
+        field("last_name", r#","lastName":"#, Kind::Text),
+        field("full_name", r#","fullName":"#, Kind::Text),
+        field("email", r#","email":"#, Kind::Text),
+        field("phone_number", r#","phoneNumber":"#, Kind::Text),
+        field("bvn", r#","bvn":"#, Kind::Text),
         field(
             "customer_type",
-            r#""customerType":"#,
+            r#","customerType":"#,
             Kind::Enum(CustomerType::canonical),
         ),
         field(
             "status",
-            r#""status":"#,
+            r#","status":"#,
             Kind::Enum(CustomerStatus::canonical),
         ),
-        field("kyc_tier", r#""kycTier":"#, Kind::Tier),
-        field("kyc_status", r#""kycStatus":"#, Kind::NonEmpty),
+        field("kyc_tier", r#","kycTier":"#, Kind::Tier),
+        field("kyc_status", r#","kycStatus":"#, Kind::NonEmpty),
         field(
             "environment",
-            r#""environment":"#,
+            r#","environment":"#,
             Kind::Enum(Environment::canonical),
         ),
-        field("organization_id", r#""organizationId":"#, Kind::Text),
-        field("group", r#""group":"#, Kind::Text),
-        field("source", r#""source":"#, Kind::Text),
-        field("country", r#""country":"#, Kind::Text),
-        field("gender", r#""gender":"#, Kind::OptEnum(Gender::canonical)),
-        field("date_of_birth", r#""dateOfBirth":"#, Kind::Date),
-        field("place_of_birth", r#""placeOfBirth":"#, Kind::NonEmpty),
-        field("address", r#""address":"#, Kind::Object(&ADDRESS)),
-        field("image_url", r#""imageUrl":"#, Kind::NonEmpty),
+        field("organization_id", r#","organizationId":"#, Kind::Text),
+        field("group", r#","group":"#, Kind::Text),
+        field("source", r#","source":"#, Kind::Text),
+        field("country", r#","country":"#, Kind::Text),
+        field("gender", r#","gender":"#, Kind::OptEnum(Gender::canonical)),
+        field("date_of_birth", r#","dateOfBirth":"#, Kind::Date),
+        field("place_of_birth", r#","placeOfBirth":"#, Kind::NonEmpty),
+        field("address", r#","address":"#, Kind::Object(&ADDRESS)),
+        field("image_url", r#","imageUrl":"#, Kind::NonEmpty),
         field(
             "means_of_identity",
-            r#""meansOfIdentity":"#,
+            r#","meansOfIdentity":"#,
             Kind::OptEnum(MeansOfId::canonical),
         ),
         field(
             "means_of_identity_url",
-            r#""meansOfIdentityUrl":"#,
+            r#","meansOfIdentityUrl":"#,
             Kind::NonEmpty,
         ),
-        field("identity_url", r#""identityUrl":"#, Kind::NonEmpty),
-        field("SyncData", r#""syncData":"#, Kind::Object(&SYNC_DATA)),
-        field("created_at", r#""createdAt":"#, Kind::Timestamp),
-        field("updated_at", r#""updatedAt":"#, Kind::Timestamp),
+        field("identity_url", r#","identityUrl":"#, Kind::NonEmpty),
+        field("SyncData", r#","syncData":"#, Kind::Object(&SYNC_DATA)),
+        field("created_at", r#","createdAt":"#, Kind::Timestamp),
+        field("updated_at", r#","updatedAt":"#, Kind::Timestamp),
     ],
     null_if_empty: false,
     order: 0,
@@ -137,11 +137,11 @@ static CUSTOMER: Table = Table {
 /// [`super::CustomerAddress`]: each member a string (kept even when empty) or `null`.
 static ADDRESS: Table = Table {
     fields: &[
-        field("street", r#""street":"#, Kind::OptText),
-        field("city", r#""city":"#, Kind::OptText),
-        field("state", r#""state":"#, Kind::OptText),
-        field("country", r#""country":"#, Kind::OptText),
-        field("postal_code", r#""postalCode":"#, Kind::OptText),
+        field("street", r#","street":"#, Kind::OptText),
+        field("city", r#","city":"#, Kind::OptText),
+        field("state", r#","state":"#, Kind::OptText),
+        field("country", r#","country":"#, Kind::OptText),
+        field("postal_code", r#","postalCode":"#, Kind::OptText),
     ],
     null_if_empty: true,
     order: 1,
@@ -150,8 +150,8 @@ static ADDRESS: Table = Table {
 /// [`super::SyncData`].
 static SYNC_DATA: Table = Table {
     fields: &[
-        field("Provider", r#""provider":"#, Kind::Text),
-        field("ID", r#""id":"#, Kind::NonEmpty),
+        field("Provider", r#","provider":"#, Kind::Text),
+        field("ID", r#","id":"#, Kind::NonEmpty),
     ],
     null_if_empty: false,
     order: 2,
@@ -403,15 +403,21 @@ impl<'a> Value<'a> {
         }
         let start = self.out.len();
         let mut any_set = false;
+        self.out
+            .reserve(start - values_start + 32 * table.fields.len());
         self.out.push(b'{');
         for (i, (field, slot)) in table.fields.iter().zip(&slots).enumerate() {
-            if i > 0 {
-                self.out.push(b',');
-            }
-            self.out.extend_from_slice(field.key.as_bytes());
+            let key = field.key.as_bytes();
+            self.out.extend_from_slice(if i == 0 {
+                key.get(1..).unwrap_or(key)
+            } else {
+                key
+            });
             match slot {
                 Some(range) => {
-                    any_set |= self.out.get(range.clone()) != Some(b"null");
+                    if table.null_if_empty {
+                        any_set |= self.out.get(range.clone()) != Some(b"null");
+                    }
                     self.out.extend_from_within(range.clone());
                 }
                 None => {
