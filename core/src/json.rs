@@ -215,12 +215,15 @@ pub(crate) fn write_date(out: &mut Vec<u8>, d: &NaiveDate) -> bool {
     true
 }
 
-/// The last `width` decimal digits of `n`, zero-padded.
-fn push_digits(out: &mut Vec<u8>, n: u32, width: u32) {
-    for i in (0..width).rev() {
-        let digit = (n / 10u32.pow(i)) % 10;
-        out.push(b'0' + digit as u8);
+/// The last `width` (at most 9) decimal digits of `n`, zero-padded.
+fn push_digits(out: &mut Vec<u8>, mut n: u32, width: usize) {
+    let mut digits = [b'0'; 9];
+    let digits = digits.get_mut(..width).unwrap_or_default();
+    for d in digits.iter_mut().rev() {
+        *d = b'0' + (n % 10) as u8;
+        n /= 10;
     }
+    out.extend_from_slice(digits);
 }
 
 /// `DateTime<Utc>` fields written and read as RFC 3339 text. Reading uses chrono's dedicated

@@ -255,9 +255,8 @@ impl<'a> Reader<'a> {
         let mut escaped = false;
         loop {
             let rest = self.bytes.get(self.pos..)?;
-            let n = rest
-                .iter()
-                .position(|&b| b == b'"' || b == b'\\' || b < 0x20)?;
+            let stops = |b: &u8| STOPS_STRING.get(usize::from(*b)).copied().unwrap_or(true);
+            let n = rest.iter().position(stops)?;
             self.pos += n;
             match rest.get(n)? {
                 b'"' => break,
@@ -652,6 +651,21 @@ impl<'a> Reader<'a> {
         Some(start..self.scratch.len())
     }
 }
+
+/// The bytes that end a run of plain string content: `"`, `\\` and control characters.
+// Indexing in a constant is checked when compiling: it cannot fail at run time.
+#[allow(clippy::indexing_slicing)]
+static STOPS_STRING: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        table[b] = true;
+        b += 1;
+    }
+    table[b'"' as usize] = true;
+    table[b'\\' as usize] = true;
+    table
+};
 
 /// What a missing member (or, for the optional kinds, `null`) is written as; `None` when the
 /// member is required.
