@@ -225,6 +225,7 @@ struct Reader<'a> {
 
 impl<'a> Reader<'a> {
     /// Skips JSON whitespace.
+    #[inline]
     fn ws(&mut self) {
         while let Some(b' ' | b'\n' | b'\r' | b'\t') = self.bytes.get(self.pos) {
             self.pos += 1;
@@ -232,12 +233,14 @@ impl<'a> Reader<'a> {
     }
 
     /// The next byte after whitespace, not consumed.
+    #[inline]
     fn peek(&mut self) -> Option<u8> {
         self.ws();
         self.bytes.get(self.pos).copied()
     }
 
     /// Consumes `byte` (after whitespace).
+    #[inline]
     fn eat(&mut self, byte: u8) -> Option<()> {
         (self.peek()? == byte).then(|| self.pos += 1)
     }
@@ -272,9 +275,11 @@ impl<'a> Reader<'a> {
         Some(Token { raw, escaped })
     }
 
-    /// `{` ... `}` calling `member` for each key (the key token and the member's position).
+    /// `{` ... `}` calling `member` for each key (the key and the member's position). For a
+    /// `table`, the key at each position is first checked against the one last seen there.
     fn members(
         &mut self,
+        table: Option<&'static Table>,
         mut member: impl FnMut(&mut Self, &str, usize) -> Option<()>,
     ) -> Option<()> {
         self.eat(b'{')?;
@@ -286,7 +291,11 @@ impl<'a> Reader<'a> {
         }
         let mut position = 0;
         loop {
-            let key = self.key()?;
+            let guess = table.and_then(|t| {
+                let seen = self.orders.get(t.order)?.get(position)?;
+                Some(t.fields.get(*seen)?.wire)
+            });
+            let key = self.key(guess)?;
             self.eat(b':')?;
             member(self, &key, position)?;
             position += 1;
@@ -318,8 +327,19 @@ impl<'a> Reader<'a> {
         }
     }
 
-    /// A member name, unescaped.
-    fn key(&mut self) -> Option<Cow<'a, str>> {
+    /// A member name, unescaped; `guess` (a name without quotes or escapes) is compared in
+    /// place before any scanning.
+    fn key(&mut self, guess: Option<&'static str>) -> Option<Cow<'a, str>> {
+        if let Some(guess) = guess {
+            self.ws();
+            let end = self.pos + guess.len() + 2;
+            if let Some([b'"', name @ .., b'"']) = self.bytes.get(self.pos..end)
+                && name == guess.as_bytes()
+            {
+                self.pos = end;
+                return Some(Cow::Borrowed(guess));
+            }
+        }
         self.string_value().map(|(key, _)| key)
     }
 
@@ -334,7 +354,7 @@ impl<'a> Reader<'a> {
     fn skip(&mut self) -> Option<()> {
         match self.peek()? {
             b'"' => self.string_value().map(|_| ()),
-            b'{' => self.members(|r, _, _| r.skip()),
+            b'{' => self.members(None, |r, _, _| r.skip()),
             b'[' => {
                 self.pos += 1;
                 self.enter()?;
@@ -410,7 +430,7 @@ impl<'a> Reader<'a> {
         self.out.extend_from_slice(br#"{"customers":"#);
         let mut seen = [false; 4];
         let (mut has_next, mut has_previous) = (false, false);
-        self.members(|r, key, _| {
+        self.members(None, |r, key, _| {
             let index = ["success", "data", "message", "metadata"]
                 .iter()
                 .position(|k| *k == key);
@@ -434,7 +454,7 @@ impl<'a> Reader<'a> {
                 (2, _) => r.string_value().map(|_| ()),
                 _ => {
                     let mut seen = [false; 2];
-                    r.members(|r, key, _| {
+                    r.members(None, |r, key, _| {
                         let (flag, seen) = match key {
                             "has_next" => (&mut has_next, &mut seen[0]),
                             "has_previous" => (&mut has_previous, &mut seen[1]),
@@ -516,8 +536,17 @@ impl<'a> Reader<'a> {
                 self.scratch.extend_from_slice(unset(kind)?);
             }
             (b'"', _) => {
+                let quote = self.pos;
                 let (text, plain) = self.string_value()?;
-                self.text(kind, &text, plain)?;
+                let as_sent = matches!(kind, Kind::Id | Kind::Text | Kind::OptText)
+                    || matches!(kind, Kind::NonEmpty if !text.is_empty());
+                if plain && as_sent {
+                    // Written as sent: the token, quotes included, in one copy.
+                    self.scratch
+                        .extend_from_slice(self.bytes.get(quote..self.pos)?);
+                } else {
+                    self.text(kind, &text, plain)?;
+                }
             }
             (b'{', Kind::Object(table)) => return self.object(table),
             // The tier as an integer (`2`), read as serde_json reads it: a u64, or a non-zero
@@ -597,13 +626,18 @@ impl<'a> Reader<'a> {
     fn object(&mut self, table: &'static Table) -> Option<Range<usize>> {
         let values_start = self.scratch.len();
         let mut slots: [Option<Range<usize>>; MAX_FIELDS] = Default::default();
-        self.members(|r, key, position| {
+        self.members(Some(table), |r, key, position| {
             let seen = r
                 .orders
                 .get_mut(table.order)
                 .and_then(|o| o.get_mut(position));
             let hint = seen.as_deref().copied().unwrap_or(0);
-            let index = if table.fields.get(hint).is_some_and(|f| f.wire == key) {
+            // The key is often the guessed name itself (see `members`): same pointer.
+            let index = if table
+                .fields
+                .get(hint)
+                .is_some_and(|f| std::ptr::eq(f.wire, key) || f.wire == key)
+            {
                 Some(hint)
             } else {
                 table.fields.iter().position(|f| f.wire == key)
