@@ -6,7 +6,7 @@
 //!
 //! | operation | build | parse |
 //! |---|---|---|
-//! | list customers (one page) | [`Bloc::build_list_customers`] / [`CustomerPager`] | [`Bloc::parse_list_customers`] |
+//! | list customers (one page) | [`Bloc::build_list_customers`] / [`CustomerPager`] | [`Bloc::parse_list_customers`] (or [`Bloc::parse_list_customers_json`], the page as JSON text) |
 //! | get a customer | [`Bloc::build_get_customer`] | [`Bloc::parse_get_customer`] |
 //! | create a customer | [`Bloc::build_create_customer`] | [`Bloc::parse_create_customer`] |
 //! | update a customer | [`Bloc::build_update_customer`] | [`Bloc::parse_update_customer`] |
