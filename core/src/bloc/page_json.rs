@@ -498,19 +498,7 @@ impl<'a> Reader<'a> {
                 }
                 self.scratch.clear();
                 let range = self.object(&CUSTOMER)?;
-                let customer = self.scratch.get(range)?;
-                self.out.extend_from_slice(customer);
-                if self.len == 0 {
-                    // The id is the first member written; read it back for the pager.
-                    self.first_id = Some(customer)
-                        .and_then(|c| c.strip_prefix(br#"{"id":"#))
-                        .and_then(|rest| {
-                            serde_json::Deserializer::from_slice(rest)
-                                .into_iter::<String>()
-                                .next()
-                        })
-                        .and_then(Result::ok);
-                }
+                self.out.extend_from_slice(self.scratch.get(range)?);
                 self.len += 1;
                 match self.peek()? {
                     b',' => self.pos += 1,
@@ -538,6 +526,10 @@ impl<'a> Reader<'a> {
             (b'"', _) => {
                 let quote = self.pos;
                 let (text, plain) = self.string_value()?;
+                if matches!(kind, Kind::Id) && self.len == 0 {
+                    // The first customer's id, for the pager.
+                    self.first_id = Some(text.clone().into_owned());
+                }
                 let as_sent = matches!(kind, Kind::Id | Kind::Text | Kind::OptText)
                     || matches!(kind, Kind::NonEmpty if !text.is_empty());
                 if plain && as_sent {
