@@ -169,7 +169,6 @@ pub(super) fn page(body: &[u8]) -> Option<Page> {
     let text = std::str::from_utf8(body).ok()?;
     let mut r = Reader {
         text,
-        bytes: body,
         pos: 0,
         depth: 0,
         out: Vec::with_capacity(body.len() + body.len() / 8),
@@ -181,7 +180,7 @@ pub(super) fn page(body: &[u8]) -> Option<Page> {
     };
     r.envelope()?;
     r.ws();
-    if r.pos != r.bytes.len() {
+    if r.pos != text.len() {
         return None;
     }
     Some(Page {
@@ -209,8 +208,8 @@ struct Token<'a> {
 /// it returns is `None` for "give up": malformed JSON, or anything the fast path leaves to the
 /// typed parser.
 struct Reader<'a> {
+    /// The body, checked as UTF-8 once; read byte by byte through [`Reader::bytes`].
     text: &'a str,
-    bytes: &'a [u8],
     pos: usize,
     depth: usize,
     /// The page as written so far.
@@ -224,10 +223,14 @@ struct Reader<'a> {
 }
 
 impl<'a> Reader<'a> {
+    fn bytes(&self) -> &'a [u8] {
+        self.text.as_bytes()
+    }
+
     /// Skips JSON whitespace.
     #[inline]
     fn ws(&mut self) {
-        while let Some(b' ' | b'\n' | b'\r' | b'\t') = self.bytes.get(self.pos) {
+        while let Some(b' ' | b'\n' | b'\r' | b'\t') = self.bytes().get(self.pos) {
             self.pos += 1;
         }
     }
@@ -236,7 +239,7 @@ impl<'a> Reader<'a> {
     #[inline]
     fn peek(&mut self) -> Option<u8> {
         self.ws();
-        self.bytes.get(self.pos).copied()
+        self.bytes().get(self.pos).copied()
     }
 
     /// Consumes `byte` (after whitespace).
@@ -248,7 +251,7 @@ impl<'a> Reader<'a> {
     /// Consumes the literal `word`.
     fn word(&mut self, word: &[u8]) -> Option<()> {
         let end = self.pos + word.len();
-        (self.bytes.get(self.pos..end)? == word).then(|| self.pos = end)
+        (self.bytes().get(self.pos..end)? == word).then(|| self.pos = end)
     }
 
     /// A string token; raw control characters are refused as serde_json refuses them.
@@ -257,7 +260,7 @@ impl<'a> Reader<'a> {
         let start = self.pos;
         let mut escaped = false;
         loop {
-            let rest = self.bytes.get(self.pos..)?;
+            let rest = self.bytes().get(self.pos..)?;
             let stops = |b: &u8| STOPS_STRING.get(usize::from(*b)).copied().unwrap_or(true);
             let n = rest.iter().position(stops)?;
             self.pos += n;
@@ -333,7 +336,7 @@ impl<'a> Reader<'a> {
         if let Some(guess) = guess {
             self.ws();
             let end = self.pos + guess.len() + 2;
-            if let Some([b'"', name @ .., b'"']) = self.bytes.get(self.pos..end)
+            if let Some([b'"', name @ .., b'"']) = self.bytes().get(self.pos..end)
                 && name == guess.as_bytes()
             {
                 self.pos = end;
@@ -347,7 +350,7 @@ impl<'a> Reader<'a> {
     fn unescaped(&self, token: Token<'_>) -> Option<String> {
         let end = self.pos;
         let start = end.checked_sub(token.raw.len() + 2)?;
-        serde_json::from_slice(self.bytes.get(start..end)?).ok()
+        serde_json::from_slice(self.bytes().get(start..end)?).ok()
     }
 
     /// Any JSON value, checked as strictly as serde_json checks it, and skipped.
@@ -389,25 +392,25 @@ impl<'a> Reader<'a> {
         let start = self.pos;
         let digits = |r: &mut Self| {
             let from = r.pos;
-            while let Some(b'0'..=b'9') = r.bytes.get(r.pos) {
+            while let Some(b'0'..=b'9') = r.bytes().get(r.pos) {
                 r.pos += 1;
             }
             r.pos > from
         };
-        if self.bytes.get(self.pos) == Some(&b'-') {
+        if self.bytes().get(self.pos) == Some(&b'-') {
             self.pos += 1;
         }
         let first = self.pos;
-        if !digits(self) || (self.bytes.get(first) == Some(&b'0') && self.pos - first > 1) {
+        if !digits(self) || (self.bytes().get(first) == Some(&b'0') && self.pos - first > 1) {
             return None;
         }
-        if self.bytes.get(self.pos) == Some(&b'.') {
+        if self.bytes().get(self.pos) == Some(&b'.') {
             self.pos += 1;
             digits(self).then_some(())?;
         }
-        if let Some(b'e' | b'E') = self.bytes.get(self.pos) {
+        if let Some(b'e' | b'E') = self.bytes().get(self.pos) {
             self.pos += 1;
-            if let Some(b'+' | b'-') = self.bytes.get(self.pos) {
+            if let Some(b'+' | b'-') = self.bytes().get(self.pos) {
                 self.pos += 1;
             }
             digits(self).then_some(())?;
@@ -535,7 +538,7 @@ impl<'a> Reader<'a> {
                 if plain && as_sent {
                     // Written as sent: the token, quotes included, in one copy.
                     self.scratch
-                        .extend_from_slice(self.bytes.get(quote..self.pos)?);
+                        .extend_from_slice(self.bytes().get(quote..self.pos)?);
                 } else {
                     self.text(kind, &text, plain)?;
                 }
