@@ -98,37 +98,178 @@ pub fn find_header<'a>(headers: &'a [Header], name: &str) -> Option<&'a str> {
         .map(|h| h.value.as_str())
 }
 
+/// Where an absolute URL goes: its scheme, host and port, read without a full URL parser.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Origin<'a> {
+    /// The scheme, as written (compare ignoring ASCII case).
+    pub scheme: &'a str,
+    /// The host: a name, a dotted IPv4 address, or an IPv6 address without its brackets.
+    pub host: &'a str,
+    /// Whether the authority carries `user:password@`.
+    pub userinfo: bool,
+}
+
+impl Origin<'_> {
+    /// Whether the host is this machine: `localhost`, or a loopback IP address
+    /// (`127.0.0.0/8`, `::1`). A name that merely starts with `127.` (`127.evil.example`,
+    /// `127.0.0.1.nip.io`) is not.
+    pub fn is_loopback(&self) -> bool {
+        self.host.eq_ignore_ascii_case("localhost")
+            || ipv4(self.host).is_some_and(|[first, ..]| first == 127)
+            || ipv6(self.host) == Some([0, 0, 0, 0, 0, 0, 0, 1])
+    }
+}
+
+/// A dotted-quad IPv4 address (`127.0.0.1`: four decimal octets, no leading zeros), as
+/// `std::net::Ipv4Addr` reads it, without std's general address parser (smaller in wasm).
+fn ipv4(text: &str) -> Option<[u8; 4]> {
+    let mut octets = [0u8; 4];
+    let mut parts = text.split('.');
+    for octet in &mut octets {
+        let part = parts.next()?;
+        if (part.len() > 1 && part.starts_with('0')) || !part.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        *octet = part.parse().ok()?;
+    }
+    parts.next().is_none().then_some(octets)
+}
+
+/// An IPv6 address in its textual forms (RFC 4291 §2.2: eight groups, `::` for a run of zero
+/// groups, an IPv4 tail), as `std::net::Ipv6Addr` reads it.
+fn ipv6(text: &str) -> Option<[u16; 8]> {
+    /// Reads `text`'s groups into `out` from the front; how many were read.
+    fn groups(text: &str, out: &mut [u16]) -> Option<usize> {
+        if text.is_empty() {
+            return Some(0);
+        }
+        let mut n = 0;
+        let mut parts = text.split(':').peekable();
+        while let Some(part) = parts.next() {
+            if parts.peek().is_none() && part.contains('.') {
+                let [a, b, c, d] = ipv4(part)?;
+                *out.get_mut(n)? = u16::from_be_bytes([a, b]);
+                *out.get_mut(n + 1)? = u16::from_be_bytes([c, d]);
+                return Some(n + 2);
+            }
+            let hex = (1..=4).contains(&part.len()) && part.bytes().all(|b| b.is_ascii_hexdigit());
+            *out.get_mut(n)? = if hex {
+                u16::from_str_radix(part, 16).ok()?
+            } else {
+                return None;
+            };
+            n += 1;
+        }
+        Some(n)
+    }
+    let mut address = [0u16; 8];
+    match text.split_once("::") {
+        Some((before, after)) => {
+            let head = groups(before, &mut address)?;
+            let mut tail = [0u16; 8];
+            let n = groups(after, &mut tail)?;
+            if head + n > 7 {
+                return None;
+            }
+            address.get_mut(8 - n..)?.copy_from_slice(tail.get(..n)?);
+        }
+        None => (groups(text, &mut address)? == 8).then_some(())?,
+    }
+    Some(address)
+}
+
+/// Reads the origin of an absolute URL (`scheme://[userinfo@]host[:port][/...]`); `None` when it
+/// is not one: no scheme, no host, a host that is not a name or an IP address, a bad port, or
+/// whitespace and control characters anywhere.
+pub(crate) fn origin(url: &str) -> Option<Origin<'_>> {
+    if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return None;
+    }
+    let (scheme, rest) = url.split_once("://")?;
+    let scheme_ok = scheme
+        .bytes()
+        .next()
+        .is_some_and(|b| b.is_ascii_alphabetic())
+        && scheme
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'));
+    if !scheme_ok {
+        return None;
+    }
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let (userinfo, host_port) = match authority.rsplit_once('@') {
+        Some((_, host_port)) => (true, host_port),
+        None => (false, authority),
+    };
+    let (host, port) = match host_port.strip_prefix('[') {
+        Some(v6) => {
+            let (host, after) = v6.split_once(']')?;
+            ipv6(host)?;
+            let port = match after {
+                "" => None,
+                p => Some(p.strip_prefix(':')?),
+            };
+            (host, port)
+        }
+        None => match host_port.rsplit_once(':') {
+            Some((host, port)) => (host, Some(port)),
+            None => (host_port, None),
+        },
+    };
+    let name_ok = !host.is_empty()
+        && !host.starts_with(['.', '-'])
+        && host
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_'));
+    let port_ok = port.is_none_or(|p| {
+        !p.is_empty()
+            && p.len() <= 5
+            && p.parse::<u16>().is_ok()
+            && p.bytes().all(|b| b.is_ascii_digit())
+    });
+    let is_v6 = host_port.starts_with('[');
+    ((is_v6 || name_ok) && port_ok).then_some(Origin {
+        scheme,
+        host,
+        userinfo,
+    })
+}
+
+/// Checks a link a provider sends for a person to open (a KYC verification page): an absolute
+/// `https://` URL with a host and no credentials, at most 2,048 characters; plain `http://`
+/// only for a loopback host (a local sandbox).
+pub fn is_safe_link(url: &str) -> bool {
+    let Some(origin) = origin(url) else {
+        return false;
+    };
+    let secure = origin.scheme.eq_ignore_ascii_case("https")
+        || (origin.scheme.eq_ignore_ascii_case("http") && origin.is_loopback());
+    secure && !origin.userinfo && url.len() <= crate::validate::MAX_URL_CHARS
+}
+
 /// Checks and normalises a provider base URL: absolute `https://` (plain `http://` only for
-/// `localhost`, `127.x.x.x` and `[::1]`, for local sandboxes), no query or fragment, no
-/// whitespace; a trailing `/` is removed so paths can be appended.
+/// `localhost`, `127.0.0.0/8` and `[::1]`, for local sandboxes), no query or fragment, no
+/// credentials, no whitespace; a trailing `/` is removed so paths can be appended.
 pub fn normalize_base_url(url: &str) -> Result<String, crate::ConfigError> {
     let fail = |reason: &str| crate::ConfigError::BaseUrl {
         reason: reason.to_owned(),
     };
-    let (scheme, rest) = url
-        .split_once("://")
-        .ok_or_else(|| fail("not an absolute URL"))?;
-    let host_port = rest.split('/').next().unwrap_or_default();
-    let host = match host_port.strip_prefix('[') {
-        Some(v6) => v6.split(']').next().unwrap_or_default(),
-        None => host_port.rsplit_once(':').map_or(host_port, |(h, _)| h),
-    };
-    if host.is_empty() {
-        return Err(fail("no host"));
-    }
     if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return Err(fail("holds whitespace or control characters"));
     }
+    if !url.contains("://") {
+        return Err(fail("not an absolute URL"));
+    }
+    let origin = origin(url).ok_or_else(|| fail("no valid host"))?;
     if url.contains(['?', '#']) {
         return Err(fail("must not carry a query or fragment"));
     }
-    if host_port.contains('@') {
+    if origin.userinfo {
         return Err(fail("must not carry credentials"));
     }
-    let local = host == "localhost" || host == "::1" || host.starts_with("127.");
-    match scheme.to_ascii_lowercase().as_str() {
+    match origin.scheme.to_ascii_lowercase().as_str() {
         "https" => {}
-        "http" if local => {}
+        "http" if origin.is_loopback() => {}
         "http" => return Err(fail("plain http is only allowed for localhost; use https")),
         _ => return Err(fail("the scheme must be https")),
     }
@@ -295,6 +436,15 @@ mod tests {
             "https://api.blochq.io/v1?x=1",
             "https://user:pw@api.blochq.io",
             "https://api .io",
+            // Names that only look like loopback addresses are not loopback.
+            "http://127.evil.example/v1",
+            "http://127.0.0.1.nip.io/v1",
+            "http://localhost.evil.example",
+            "http://127.0.0.1@evil.example",
+            "http://[::2]:8080",
+            "http://127.1/v1",
+            "https://api.blochq.io:99999",
+            "https://[::1",
         ] {
             assert!(
                 matches!(
@@ -304,6 +454,106 @@ mod tests {
                 "{bad}"
             );
         }
+    }
+
+    #[test]
+    fn loopback_is_read_from_the_parsed_host() {
+        for (url, loopback) in [
+            ("http://localhost:4010", true),
+            ("http://LOCALHOST", true),
+            ("http://127.0.0.1:4010/v1", true),
+            ("http://127.255.0.9", true),
+            ("http://[::1]:8080/x", true),
+            ("http://127.evil.example", false),
+            ("http://127.0.0.1.nip.io", false),
+            ("http://localhost.evil.example", false),
+            ("http://128.0.0.1", false),
+            ("http://[::2]", false),
+        ] {
+            assert_eq!(
+                origin(url).map(|o| o.is_loopback()),
+                Some(loopback),
+                "{url}"
+            );
+        }
+    }
+
+    #[test]
+    fn ip_addresses_read_like_std() {
+        for text in [
+            "127.0.0.1",
+            "0.0.0.0",
+            "255.255.255.255",
+            "256.0.0.1",
+            "127.0.0.01",
+            "127.1",
+            "1.2.3.4.5",
+            "",
+            "a.b.c.d",
+            "1..2.3",
+            "::1",
+            "::",
+            "1::",
+            "::ffff:127.0.0.1",
+            "0:0:0:0:0:0:0:1",
+            "1:2:3:4:5:6:7:8",
+            "1:2:3:4:5:6:7:8:9",
+            "1::2::3",
+            "12345::",
+            "1:2:3:4:5:6:7::",
+            "::1.2.3.4",
+            "fe80::1%eth0",
+            ":1",
+            "1:",
+            "g::1",
+            "::0:1",
+            "1:2:3:4:5:6:1.2.3.4",
+        ] {
+            assert_eq!(
+                ipv4(text),
+                text.parse::<std::net::Ipv4Addr>()
+                    .ok()
+                    .map(|ip| ip.octets()),
+                "{text}"
+            );
+            assert_eq!(
+                ipv6(text),
+                text.parse::<std::net::Ipv6Addr>()
+                    .ok()
+                    .map(|ip| ip.segments()),
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn safe_links() {
+        for ok in [
+            "https://kyc.example.com/session/123?token=abc",
+            "HTTPS://kyc.example.com",
+            "http://127.0.0.1:4010/kyc/x",
+            "http://localhost/kyc",
+        ] {
+            assert!(is_safe_link(ok), "{ok}");
+        }
+        for bad in [
+            "",
+            "kyc.example.com/x",
+            "/relative/path",
+            "javascript:alert(1)",
+            "http://kyc.example.com",
+            "http://127.evil.example/kyc",
+            "https://offblocks.xyz@evil.example/",
+            "https://kyc.example.com/a b",
+            "ftp://kyc.example.com",
+            "data:text/html,hi",
+        ] {
+            assert!(!is_safe_link(bad), "{bad}");
+        }
+        assert!(!is_safe_link(&format!(
+            "https://k.example/{}",
+            "a".repeat(2048)
+        )));
     }
 
     #[test]

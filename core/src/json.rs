@@ -382,6 +382,42 @@ pub(crate) fn non_empty<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String
         .map(|s| s.into_owned()))
 }
 
+/// Reads a flag sent as a JSON boolean or as the string `"true"` / `"false"` (any case; Bloc's
+/// attribute table types `success` as a string); `null` is `None`, anything else an error.
+pub(crate) fn flexible_bool<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
+    struct V;
+    impl<'de> Visitor<'de> for V {
+        type Value = Option<bool>;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("true or false")
+        }
+        fn visit_bool<E: serde::de::Error>(self, b: bool) -> Result<Self::Value, E> {
+            Ok(Some(b))
+        }
+        fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<Self::Value, E> {
+            parse_flag(s)
+                .map(Some)
+                .ok_or_else(|| safe_error("expected true or false"))
+        }
+        // JSON `null` (serde_json calls `visit_unit` for it).
+        fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+    }
+    d.deserialize_any(V)
+}
+
+/// `"true"` or `"false"`, in any case.
+pub(crate) fn parse_flag(s: &str) -> Option<bool> {
+    if s.eq_ignore_ascii_case("true") {
+        Some(true)
+    } else if s.eq_ignore_ascii_case("false") {
+        Some(false)
+    } else {
+        None
+    }
+}
+
 /// Reads a value sent either as a string (`"1"`) or as an integer (`1`), as a string.
 pub(crate) fn string_or_number<'de, D: Deserializer<'de>>(
     d: D,

@@ -57,6 +57,7 @@ pub mod sig;
 #[cfg(feature = "uniffi")]
 pub mod uniffi_types;
 pub mod validate;
+mod wire;
 
 #[cfg(feature = "uniffi")]
 uniffi::setup_scaffolding!("clientele_core");
@@ -66,6 +67,7 @@ pub use error::{
     Provider, RetryAfter, ValidationError, WebhookError,
 };
 pub use validate::{Issue, IssueCode};
+pub use wire::Extra;
 
 /// The version of this crate.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

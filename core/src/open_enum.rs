@@ -59,6 +59,12 @@ macro_rules! open_enum {
             }
         }
 
+        impl crate::wire::Canonical for $name {
+            fn canonical(value: &str) -> Option<&'static str> {
+                $name::canonical(value)
+            }
+        }
+
         impl Default for $name {
             /// Unset: an empty `Other`, which validation reports as `required` (a payload with
             /// the member missing reads as this).

@@ -19,6 +19,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use chrono::{DateTime, NaiveDate, Utc};
 
+use crate::Extra;
 use crate::offblocks::eth::Timestamp;
 
 /// An instant in UTC; a uniffi timestamp (Kotlin `Instant`, Swift `Date`).
@@ -41,6 +42,14 @@ uniffi::custom_type!(CalendarDate, String, {
     remote,
     lower: |date| date.format("%Y-%m-%d").to_string(),
     try_lift: |text| parse_calendar_date(&text),
+});
+
+// The members of a provider object Clientele does not model cross as one JSON object text
+// (`{"riskScore":3}`); parse it with the platform's JSON reader.
+uniffi::custom_type!(Extra, String, {
+    lower: |extra| extra.to_json(),
+    try_lift: |text| Extra::from_json(&text)
+        .map_err(|_| uniffi::deps::anyhow::anyhow!("not a JSON object")),
 });
 
 uniffi::custom_type!(SiweTimestamp, String, {

@@ -228,6 +228,26 @@ fn responses() {
 }
 
 #[test]
+fn account_ids() {
+    run_cases("offblocks/account-ids.json", |case, failures| {
+        let built = clientele_core::offblocks::caip10_account_id(
+            case["chainId"].as_u64().unwrap(),
+            case["address"].as_str().unwrap(),
+        );
+        match (built, &case["expect"]) {
+            (Ok(id), e) if e.get("value").is_some() => {
+                subset(&e["value"], &json!(id), "value", failures)
+            }
+            (Err(err), e) if e.get("error").is_some() => {
+                check_error(&err.into(), &e["error"], failures)
+            }
+            (Ok(id), _) => failures.push(format!("expected an error, got {id}")),
+            (Err(err), _) => failures.push(format!("expected a value, got {err}")),
+        }
+    });
+}
+
+#[test]
 fn challenges() {
     run_cases("offblocks/challenges.json", |case, failures| {
         let now = time(&case["now"]);

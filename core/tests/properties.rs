@@ -72,6 +72,7 @@ proptest! {
             "updated_at": updated.map_or("0001-01-01T00:00:00Z".to_owned(), |u| u.to_rfc3339()),
             "kyc_tier": tier.to_string(), "status": status, "customer_type": kind, "environment": "test",
             "gender": gender, "SyncData": {"Provider": ""}, "address": {},
+            "risk_note": last, "risk_flags": [tier, {"x": null}],
         });
         let body = json!({"success": true, "data": wire, "message": "customer"}).to_string();
         let c = Bloc::parse_get_customer(&HttpResponse::new(200, vec![], body)).unwrap();
@@ -83,6 +84,10 @@ proptest! {
         prop_assert_eq!(c.status.as_str().to_ascii_lowercase(), status.to_ascii_lowercase());
         prop_assert_eq!(c.gender.is_none(), gender.is_empty());
         prop_assert!(c.address.is_none());
+        // Members Clientele does not model are kept, exactly as sent.
+        let (note, flags) = (serde_json::to_string(&last).unwrap(), format!(r#"[{tier},{{"x":null}}]"#));
+        prop_assert_eq!(c.extra.get("risk_note"), Some(note.as_str()));
+        prop_assert_eq!(c.extra.get("risk_flags"), Some(flags.as_str()));
         // The camelCase form deserialises back to the same customer.
         let shown = serde_json::to_value(&c).unwrap();
         let again: Customer = serde_json::from_value(camel_to_wire(&shown)).unwrap();
@@ -368,6 +373,11 @@ fn key_fixtures_decode_like_rustcrypto_and_encode_the_same_spki() {
 fn camel_to_wire(v: &Value) -> Value {
     let mut out = serde_json::Map::new();
     for (k, val) in v.as_object().unwrap() {
+        if k == "extra" {
+            // Unknown members go back where they came from.
+            out.extend(val.as_object().unwrap().clone());
+            continue;
+        }
         let mut wire = String::new();
         for ch in k.chars() {
             if ch.is_ascii_uppercase() {

@@ -15,6 +15,9 @@
 //! | revalidate KYC | [`Bloc::build_revalidate_kyc`] | [`Bloc::parse_revalidate_kyc`] |
 //!
 //! Webhooks are verified and parsed by [`webhook`].
+//!
+//! A Bloc customer cannot be deleted (Bloc: "once a customer is added, you cannot remove them");
+//! archive or edit it in Bloc's dashboard, which has no API.
 
 mod model;
 mod page_json;
@@ -441,7 +444,7 @@ struct Metadata {
 #[derive(Deserialize)]
 #[serde(bound = "T: DeserializeOwned")]
 struct Envelope<T> {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::json::flexible_bool")]
     success: Option<bool>,
     #[serde(default = "none")]
     data: Option<T>,

@@ -13,9 +13,9 @@ use std::fmt;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::json;
 use crate::open_enum::open_enum;
 use crate::pii::{Kind, Masked, MaskedOpt};
+use crate::wire::{self, wire_struct};
 
 open_enum! {
     /// A customer's status. Bloc documents `active` and `archived` (archiving is dashboard-only).
@@ -28,10 +28,13 @@ open_enum! {
 }
 
 open_enum! {
-    /// The kind of customer. Bloc documents `Personal`; other values (`retail`, ...) exist.
+    /// The kind of customer. Bloc documents `Personal` and `Business` ("we only allow personal
+    /// at the moment"); other values (`retail`, ...) exist and are kept.
     pub enum CustomerType {
         /// An individual.
         Personal = "Personal",
+        /// A business (documented by Bloc as not yet allowed).
+        Business = "Business",
     }
 }
 
@@ -83,138 +86,118 @@ open_enum! {
     }
 }
 
-/// A customer's address as Bloc returns it: each member exactly as sent, `None` when absent
-/// (Bloc may send only some members, e.g. `{"street": ""}`).
-#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all(serialize = "camelCase", deserialize = "snake_case"))]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
-pub struct CustomerAddress {
-    /// Street and number.
-    #[serde(default)]
-    pub street: Option<String>,
-    /// City.
-    #[serde(default)]
-    pub city: Option<String>,
-    /// State, e.g. `Lagos`.
-    #[serde(default)]
-    pub state: Option<String>,
-    /// Country name, e.g. `Nigeria`.
-    #[serde(default)]
-    pub country: Option<String>,
-    /// Postal code.
-    #[serde(default)]
-    pub postal_code: Option<String>,
+wire_struct! {
+    /// A customer's address as Bloc returns it: each member exactly as sent, `None` when absent
+    /// (Bloc may send only some members, e.g. `{"street": ""}`).
+    #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+    #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+    #[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
+    pub struct CustomerAddress (slot 1, "struct CustomerAddress") {
+        /// Street and number.
+        pub street: Option<String> = "street" => "street" as wire::OptText,
+        /// City.
+        pub city: Option<String> = "city" => "city" as wire::OptText,
+        /// State, e.g. `Lagos`.
+        pub state: Option<String> = "state" => "state" as wire::OptText,
+        /// Country name, e.g. `Nigeria`.
+        pub country: Option<String> = "country" => "country" as wire::OptText,
+        /// Postal code.
+        pub postal_code: Option<String> = "postal_code" => "postalCode" as wire::OptText,
+    }
 }
 
-/// Bloc's sync record (`SyncData`, PascalCase on the wire).
-#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
-pub struct SyncData {
-    /// The provider the customer was synced with (often empty).
-    #[serde(
-        default,
-        rename(deserialize = "Provider"),
-        deserialize_with = "json::string_or_null"
-    )]
-    pub provider: String,
-    /// The id at that provider, if any.
-    #[serde(
-        default,
-        rename(deserialize = "ID"),
-        deserialize_with = "json::non_empty"
-    )]
-    pub id: Option<String>,
+wire_struct! {
+    /// Bloc's sync record (`SyncData`, PascalCase on the wire).
+    #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+    #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+    #[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
+    pub struct SyncData (slot 2, "struct SyncData") {
+        /// The provider the customer was synced with (often empty).
+        pub provider: String = "Provider" => "provider" as wire::Text,
+        /// The id at that provider, if any.
+        pub id: Option<String> = "ID" => "id" as wire::NonEmpty,
+    }
 }
 
-/// A Bloc customer.
-#[cfg_attr(feature = "uniffi", derive(uniffi::Record), uniffi::export(Debug))]
-#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all(serialize = "camelCase", deserialize = "snake_case"))]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
-pub struct Customer {
-    /// 24 hex characters.
-    pub id: String,
-    /// First name, exactly as stored (Bloc keeps trailing spaces).
-    #[serde(default, deserialize_with = "json::string_or_null")]
-    pub first_name: String,
-    /// Last name.
-    #[serde(default, deserialize_with = "json::string_or_null")]
-    pub last_name: String,
-    /// Full name as Bloc composes it (surname first).
-    #[serde(default, deserialize_with = "json::string_or_null")]
-    pub full_name: String,
-    /// Email address.
-    #[serde(default, deserialize_with = "json::string_or_null")]
-    pub email: String,
-    /// Phone number, as stored (`08012345678`).
-    #[serde(default, deserialize_with = "json::string_or_null")]
-    pub phone_number: String,
-    /// Bank Verification Number (Bloc returns it unmasked; Clientele masks it in Debug).
-    #[serde(default, deserialize_with = "json::string_or_null")]
-    pub bvn: String,
-    /// Customer type.
-    pub customer_type: CustomerType,
-    /// Status.
-    pub status: CustomerStatus,
-    /// KYC tier; `Tier0` when Bloc leaves it out.
-    #[serde(default = "tier0", deserialize_with = "kyc_tier")]
-    pub kyc_tier: KycTier,
-    /// KYC status, sent by some Bloc versions (undocumented).
-    #[serde(default, deserialize_with = "json::non_empty")]
-    pub kyc_status: Option<String>,
-    /// Test or live.
-    pub environment: Environment,
-    /// Your organisation's id.
-    #[serde(default, deserialize_with = "json::string_or_null")]
-    pub organization_id: String,
-    /// Group, e.g. `main`.
-    #[serde(default, deserialize_with = "json::string_or_null")]
-    pub group: String,
-    /// How the customer was created: `Banking` (API or dashboard) or `Payment` (payment links).
-    #[serde(default, deserialize_with = "json::string_or_null")]
-    pub source: String,
-    /// Country of residence; empty before KYC tier 1.
-    #[serde(default, deserialize_with = "json::string_or_null")]
-    pub country: String,
-    /// Gender, once known.
-    #[serde(default, deserialize_with = "opt_gender")]
-    pub gender: Option<Gender>,
-    /// Date of birth, once known (Bloc sends a timestamp; the Go zero time means unset).
-    #[cfg_attr(feature = "wasm", tsify(type = "string | null"))]
-    #[serde(default, deserialize_with = "json::opt_date")]
-    pub date_of_birth: Option<NaiveDate>,
-    /// Place of birth, once known.
-    #[serde(default, deserialize_with = "json::non_empty")]
-    pub place_of_birth: Option<String>,
-    /// Address; `None` when Bloc sends `{}`.
-    #[serde(default, deserialize_with = "opt_address")]
-    pub address: Option<CustomerAddress>,
-    /// The customer's photo (a URL or base64).
-    #[serde(default, deserialize_with = "json::non_empty")]
-    pub image_url: Option<String>,
-    /// The means of identification given at tier 2.
-    #[serde(default, deserialize_with = "opt_means_of_id")]
-    pub means_of_identity: Option<MeansOfId>,
-    /// The document given at tier 2.
-    #[serde(default, deserialize_with = "json::non_empty")]
-    pub means_of_identity_url: Option<String>,
-    /// The document given at tier 3.
-    #[serde(default, deserialize_with = "json::non_empty")]
-    pub identity_url: Option<String>,
-    /// Bloc's sync record.
-    #[serde(default, rename(deserialize = "SyncData"))]
-    pub sync_data: Option<SyncData>,
-    /// When the customer was created.
-    #[serde(default, deserialize_with = "json::opt_timestamp")]
-    #[cfg_attr(feature = "wasm", tsify(type = "string | null"))]
-    pub created_at: Option<DateTime<Utc>>,
-    /// When the customer was last updated; `None` until the first update.
-    #[serde(default, deserialize_with = "json::opt_timestamp")]
-    #[cfg_attr(feature = "wasm", tsify(type = "string | null"))]
-    pub updated_at: Option<DateTime<Utc>>,
+wire_struct! {
+    /// A Bloc customer. Members Bloc sends that this version does not model are kept in
+    /// `extra`.
+    #[cfg_attr(feature = "uniffi", derive(uniffi::Record), uniffi::export(Debug))]
+    #[derive(Clone, PartialEq, Eq, Serialize)]
+    #[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
+    pub struct Customer (slot 0, "struct Customer") {
+        /// 24 hex characters.
+        pub id: String = "id" => "id" as wire::Id,
+        /// First name, exactly as stored (Bloc keeps trailing spaces).
+        pub first_name: String = "first_name" => "firstName" as wire::Text,
+        /// Last name.
+        pub last_name: String = "last_name" => "lastName" as wire::Text,
+        /// Full name as Bloc composes it (surname first).
+        pub full_name: String = "full_name" => "fullName" as wire::Text,
+        /// Email address.
+        pub email: String = "email" => "email" as wire::Text,
+        /// Phone number, as stored (`08012345678`).
+        pub phone_number: String = "phone_number" => "phoneNumber" as wire::Text,
+        /// Bank Verification Number (Bloc returns it unmasked; Clientele masks it in Debug).
+        pub bvn: String = "bvn" => "bvn" as wire::Text,
+        /// Customer type (`Personal`; Bloc documents `Business` as not yet allowed).
+        pub customer_type: CustomerType = "customer_type" => "customerType" as wire::Enum<CustomerType>,
+        /// Status.
+        pub status: CustomerStatus = "status" => "status" as wire::Enum<CustomerStatus>,
+        /// KYC tier; `Tier0` when Bloc leaves it out.
+        pub kyc_tier: KycTier = "kyc_tier" => "kycTier" as Tier,
+        /// KYC status, sent by some Bloc versions (undocumented).
+        pub kyc_status: Option<String> = "kyc_status" => "kycStatus" as wire::NonEmpty,
+        /// Test or live.
+        pub environment: Environment = "environment" => "environment" as wire::Enum<Environment>,
+        /// Your organisation's id.
+        pub organization_id: String = "organization_id" => "organizationId" as wire::Text,
+        /// Group, e.g. `main`.
+        pub group: String = "group" => "group" as wire::Text,
+        /// How the customer was created: `Banking` (API or dashboard) or `Payment` (payment links).
+        pub source: String = "source" => "source" as wire::Text,
+        /// Country of residence; empty before KYC tier 1.
+        pub country: String = "country" => "country" as wire::Text,
+        /// Gender, once known.
+        pub gender: Option<Gender> = "gender" => "gender" as wire::OptEnum<Gender>,
+        /// Date of birth, once known (Bloc sends a timestamp; the Go zero time means unset).
+        #[cfg_attr(feature = "wasm", tsify(type = "string | null"))]
+        pub date_of_birth: Option<NaiveDate> = "date_of_birth" => "dateOfBirth" as wire::Date,
+        /// Place of birth, once known.
+        pub place_of_birth: Option<String> = "place_of_birth" => "placeOfBirth" as wire::NonEmpty,
+        /// Address; `None` when Bloc sends `{}`.
+        pub address: Option<CustomerAddress> = "address" => "address" as wire::NestedOrEmpty<CustomerAddress>,
+        /// The customer's photo (a URL or base64).
+        pub image_url: Option<String> = "image_url" => "imageUrl" as wire::NonEmpty,
+        /// The means of identification given at tier 2.
+        pub means_of_identity: Option<MeansOfId> = "means_of_identity" => "meansOfIdentity" as wire::OptEnum<MeansOfId>,
+        /// The document given at tier 2.
+        pub means_of_identity_url: Option<String> = "means_of_identity_url" => "meansOfIdentityUrl" as wire::NonEmpty,
+        /// The document given at tier 3.
+        pub identity_url: Option<String> = "identity_url" => "identityUrl" as wire::NonEmpty,
+        /// Bloc's sync record.
+        pub sync_data: Option<SyncData> = "SyncData" => "syncData" as wire::Nested<SyncData>,
+        /// When the customer was created.
+        #[cfg_attr(feature = "wasm", tsify(type = "string | null"))]
+        pub created_at: Option<DateTime<Utc>> = "created_at" => "createdAt" as wire::Timestamp,
+        /// When the customer was last updated; `None` until the first update.
+        #[cfg_attr(feature = "wasm", tsify(type = "string | null"))]
+        pub updated_at: Option<DateTime<Utc>> = "updated_at" => "updatedAt" as wire::Timestamp,
+    }
+}
+
+/// Reads the KYC tier: a string or an integer; `null` or missing is tier 0.
+pub(crate) struct Tier;
+
+impl wire::Read for Tier {
+    type Out = KycTier;
+    const KIND: wire::Kind = wire::Kind::Tier;
+    fn read<'de, D: serde::Deserializer<'de>>(d: D) -> Result<KycTier, D::Error> {
+        Ok(crate::json::string_or_number(d)?.map_or(KycTier::Tier0, KycTier::from))
+    }
+    fn missing() -> Option<KycTier> {
+        Some(KycTier::Tier0)
+    }
 }
 
 impl KycTier {
@@ -222,28 +205,6 @@ impl KycTier {
     pub fn reaches(&self, tier: u8) -> bool {
         self.as_str().parse::<u8>().is_ok_and(|t| t >= tier)
     }
-}
-
-fn tier0() -> KycTier {
-    KycTier::Tier0
-}
-
-fn kyc_tier<'de, D: serde::Deserializer<'de>>(d: D) -> Result<KycTier, D::Error> {
-    Ok(json::string_or_number(d)?.map_or(KycTier::Tier0, KycTier::from))
-}
-
-fn opt_gender<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Gender>, D::Error> {
-    Ok(json::non_empty(d)?.map(Gender::from))
-}
-
-fn opt_means_of_id<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<MeansOfId>, D::Error> {
-    Ok(json::non_empty(d)?.map(MeansOfId::from))
-}
-
-fn opt_address<'de, D: serde::Deserializer<'de>>(
-    d: D,
-) -> Result<Option<CustomerAddress>, D::Error> {
-    Ok(Option::<CustomerAddress>::deserialize(d)?.filter(|a| *a != CustomerAddress::default()))
 }
 
 impl Customer {
@@ -278,6 +239,7 @@ impl fmt::Debug for Customer {
             .field("means_of_identity", &self.means_of_identity)
             .field("created_at", &self.created_at)
             .field("updated_at", &self.updated_at)
+            .field("extra", &self.extra)
             .finish_non_exhaustive()
     }
 }

@@ -21,135 +21,38 @@
 use std::borrow::Cow;
 use std::ops::Range;
 
-use super::{CustomerStatus, CustomerType, Environment, Gender, KycTier, MeansOfId};
+use super::{Customer, CustomerAddress, KycTier, SyncData};
 use crate::json;
+use crate::wire::{Kind, Schema, WireStruct};
 
-/// What a value is read as.
-#[derive(Clone, Copy)]
-enum Kind {
-    /// An object of fields; `null` or missing is `null`.
-    Object(&'static Table),
-    /// A required string (the id).
-    Id,
-    /// A string; `null` or missing is `""` (`json::string_or_null`).
-    Text,
-    /// A string; `null`, `""` or missing is `null` (`json::non_empty`).
-    NonEmpty,
-    /// A string kept as sent, `""` included; `null` or missing is `null` (`Option<String>`).
-    OptText,
-    /// A required open enum: the canonical spelling of a known value, else the value.
-    Enum(fn(&str) -> Option<&'static str>),
-    /// An optional open enum (`null` and `""` are `null`).
-    OptEnum(fn(&str) -> Option<&'static str>),
-    /// The KYC tier: a string or an integer; `null` or missing is `"0"`.
-    Tier,
-    /// An optional RFC 3339 timestamp (`json::opt_timestamp`).
-    Timestamp,
-    /// An optional date sent as a timestamp or `YYYY-MM-DD` (`json::opt_date`).
-    Date,
+/// The customer's schema: the same declaration as [`Customer`] itself.
+static CUSTOMER: Schema = Customer::SCHEMA;
+
+/// Slots of per-schema state: one per schema a page holds (customer, address, sync data).
+const SLOTS: usize = 3;
+
+/// The most members any schema of a page has.
+const MAX_FIELDS: usize = max(
+    Customer::SCHEMA.fields.len(),
+    max(
+        CustomerAddress::SCHEMA.fields.len(),
+        SyncData::SCHEMA.fields.len(),
+    ),
+);
+
+const fn max(a: usize, b: usize) -> usize {
+    if a > b { a } else { b }
 }
 
-/// One member of an object: its name on Bloc's wire, its camelCase name and how it is read.
-struct Field {
-    wire: &'static str,
-    /// `,"camelName":` (the comma is dropped before the first member)
-    key: &'static str,
-    kind: Kind,
-}
-
-/// The members of an object, in the order the typed model serialises them.
-struct Table {
-    fields: &'static [Field],
-    /// Which of [`Orders`] remembers the member order last seen for this table.
-    order: usize,
-    /// Written as `null` when every member is unset (`opt_address` drops `{}`).
-    null_if_empty: bool,
-}
-
-const fn field(wire: &'static str, key: &'static str, kind: Kind) -> Field {
-    Field { wire, key, kind }
-}
-
-/// [`super::Customer`], field for field.
-static CUSTOMER: Table = Table {
-    fields: &[
-        field("id", r#","id":"#, Kind::Id),
-        field("first_name", r#","firstName":"#, Kind::Text),
-        field("last_name", r#","lastName":"#, Kind::Text),
-        field("full_name", r#","fullName":"#, Kind::Text),
-        field("email", r#","email":"#, Kind::Text),
-        field("phone_number", r#","phoneNumber":"#, Kind::Text),
-        field("bvn", r#","bvn":"#, Kind::Text),
-        field(
-            "customer_type",
-            r#","customerType":"#,
-            Kind::Enum(CustomerType::canonical),
-        ),
-        field(
-            "status",
-            r#","status":"#,
-            Kind::Enum(CustomerStatus::canonical),
-        ),
-        field("kyc_tier", r#","kycTier":"#, Kind::Tier),
-        field("kyc_status", r#","kycStatus":"#, Kind::NonEmpty),
-        field(
-            "environment",
-            r#","environment":"#,
-            Kind::Enum(Environment::canonical),
-        ),
-        field("organization_id", r#","organizationId":"#, Kind::Text),
-        field("group", r#","group":"#, Kind::Text),
-        field("source", r#","source":"#, Kind::Text),
-        field("country", r#","country":"#, Kind::Text),
-        field("gender", r#","gender":"#, Kind::OptEnum(Gender::canonical)),
-        field("date_of_birth", r#","dateOfBirth":"#, Kind::Date),
-        field("place_of_birth", r#","placeOfBirth":"#, Kind::NonEmpty),
-        field("address", r#","address":"#, Kind::Object(&ADDRESS)),
-        field("image_url", r#","imageUrl":"#, Kind::NonEmpty),
-        field(
-            "means_of_identity",
-            r#","meansOfIdentity":"#,
-            Kind::OptEnum(MeansOfId::canonical),
-        ),
-        field(
-            "means_of_identity_url",
-            r#","meansOfIdentityUrl":"#,
-            Kind::NonEmpty,
-        ),
-        field("identity_url", r#","identityUrl":"#, Kind::NonEmpty),
-        field("SyncData", r#","syncData":"#, Kind::Object(&SYNC_DATA)),
-        field("created_at", r#","createdAt":"#, Kind::Timestamp),
-        field("updated_at", r#","updatedAt":"#, Kind::Timestamp),
-    ],
-    null_if_empty: false,
-    order: 0,
-};
-
-/// [`super::CustomerAddress`]: each member a string (kept even when empty) or `null`.
-static ADDRESS: Table = Table {
-    fields: &[
-        field("street", r#","street":"#, Kind::OptText),
-        field("city", r#","city":"#, Kind::OptText),
-        field("state", r#","state":"#, Kind::OptText),
-        field("country", r#","country":"#, Kind::OptText),
-        field("postal_code", r#","postalCode":"#, Kind::OptText),
-    ],
-    null_if_empty: true,
-    order: 1,
-};
-
-/// [`super::SyncData`].
-static SYNC_DATA: Table = Table {
-    fields: &[
-        field("Provider", r#","provider":"#, Kind::Text),
-        field("ID", r#","id":"#, Kind::NonEmpty),
-    ],
-    null_if_empty: false,
-    order: 2,
-};
-
-/// The most members any table has (the customer's).
-const MAX_FIELDS: usize = 27;
+// Every schema of a page has a slot of its own.
+const _: () = assert!(
+    Customer::SCHEMA.slot < SLOTS
+        && CustomerAddress::SCHEMA.slot < SLOTS
+        && SyncData::SCHEMA.slot < SLOTS
+        && Customer::SCHEMA.slot != CustomerAddress::SCHEMA.slot
+        && Customer::SCHEMA.slot != SyncData::SCHEMA.slot
+        && CustomerAddress::SCHEMA.slot != SyncData::SCHEMA.slot
+);
 
 /// Nesting deeper than this gives up (serde_json refuses beyond 128).
 const MAX_DEPTH: usize = 100;
@@ -173,7 +76,8 @@ pub(super) fn page(body: &[u8]) -> Option<Page> {
         depth: 0,
         out: Vec::with_capacity(body.len() + body.len() / 8),
         scratch: Vec::with_capacity(2048),
-        orders: [[0; MAX_FIELDS]; 3],
+        orders: [[0; MAX_FIELDS]; SLOTS],
+        extras: Vec::new(),
         first_id: None,
         len: 0,
         has_next: false,
@@ -195,7 +99,7 @@ pub(super) fn page(body: &[u8]) -> Option<Page> {
 /// Per table, the member index found at each position of the last object read. Bloc writes
 /// every customer's members in the same order, so the key at position `k` is checked against
 /// the member seen at `k` last time before any search.
-type Orders = [[usize; MAX_FIELDS]; 3];
+type Orders = [[usize; MAX_FIELDS]; SLOTS];
 
 /// A string token: the text between the quotes, and whether it holds an escape sequence.
 #[derive(Clone, Copy)]
@@ -217,6 +121,9 @@ struct Reader<'a> {
     /// The current customer's values, then the customer (and its nested objects) in order.
     scratch: Vec<u8>,
     orders: Orders,
+    /// The unknown members of the objects being read (innermost last): where their key and
+    /// value were written in the scratch buffer.
+    extras: Vec<(Range<usize>, Range<usize>)>,
     first_id: Option<String>,
     len: usize,
     has_next: bool,
@@ -279,10 +186,10 @@ impl<'a> Reader<'a> {
     }
 
     /// `{` ... `}` calling `member` for each key (the key and the member's position). For a
-    /// `table`, the key at each position is first checked against the one last seen there.
+    /// `schema`, the key at each position is first checked against the one last seen there.
     fn members(
         &mut self,
-        table: Option<&'static Table>,
+        table: Option<&'static Schema>,
         mut member: impl FnMut(&mut Self, &str, usize) -> Option<()>,
     ) -> Option<()> {
         self.eat(b'{')?;
@@ -295,7 +202,7 @@ impl<'a> Reader<'a> {
         let mut position = 0;
         loop {
             let guess = table.and_then(|t| {
-                let seen = self.orders.get(t.order)?.get(position)?;
+                let seen = self.orders.get(t.slot)?.get(position)?;
                 Some(t.fields.get(*seen)?.wire)
             });
             let key = self.key(guess)?;
@@ -451,7 +358,12 @@ impl<'a> Reader<'a> {
                     }
                     Some(())
                 }
-                // `success: false` is an error answer: the typed path builds it.
+                // `success: false` is an error answer: the typed path builds it. Bloc types
+                // the flag as a string: `"true"` in any case is read like `true`.
+                (0, b'"') => {
+                    let (text, _) = r.string_value()?;
+                    crate::json::parse_flag(&text)?.then_some(())
+                }
                 (0, _) => r.boolean()?.then_some(()),
                 (1, _) => r.list(),
                 (2, _) => r.string_value().map(|_| ()),
@@ -500,7 +412,7 @@ impl<'a> Reader<'a> {
                     return None;
                 }
                 self.scratch.clear();
-                let range = self.object(&CUSTOMER)?;
+                let range = self.object(&CUSTOMER, false)?;
                 self.out.extend_from_slice(self.scratch.get(range)?);
                 self.len += 1;
                 match self.peek()? {
@@ -543,7 +455,13 @@ impl<'a> Reader<'a> {
                     self.text(kind, &text, plain)?;
                 }
             }
-            (b'{', Kind::Object(table)) => return self.object(table),
+            (
+                b'{',
+                Kind::Object {
+                    schema,
+                    null_if_empty,
+                },
+            ) => return self.object(schema, null_if_empty),
             // The tier as an integer (`2`), read as serde_json reads it: a u64, or a non-zero
             // i64 (it reads `-0`, fractions, exponents and larger numbers as floats).
             (b'-' | b'0'..=b'9', Kind::Tier) => {
@@ -616,34 +534,36 @@ impl<'a> Reader<'a> {
         }
     }
 
-    /// An object of `table`'s members: the values are written to the scratch buffer as they
-    /// come, then copied in the model's order after them; yields where the object is.
-    fn object(&mut self, table: &'static Table) -> Option<Range<usize>> {
+    /// An object of `schema`'s members: the values are written to the scratch buffer as they
+    /// come, then copied in the model's order after them, then the unknown members as sent
+    /// (`extra`); yields where the object is.
+    fn object(&mut self, schema: &'static Schema, null_if_empty: bool) -> Option<Range<usize>> {
         let values_start = self.scratch.len();
+        let extras_start = self.extras.len();
         let mut slots: [Option<Range<usize>>; MAX_FIELDS] = Default::default();
-        self.members(Some(table), |r, key, position| {
+        self.members(Some(schema), |r, key, position| {
             let seen = r
                 .orders
-                .get_mut(table.order)
+                .get_mut(schema.slot)
                 .and_then(|o| o.get_mut(position));
             let hint = seen.as_deref().copied().unwrap_or(0);
             // The key is often the guessed name itself (see `members`): same pointer.
-            let index = if table
+            let index = if schema
                 .fields
                 .get(hint)
                 .is_some_and(|f| std::ptr::eq(f.wire, key) || f.wire == key)
             {
                 Some(hint)
             } else {
-                table.fields.iter().position(|f| f.wire == key)
+                schema.fields.iter().position(|f| f.wire == key)
             };
             let Some(index) = index else {
-                return r.skip();
+                return r.unknown(key, extras_start);
             };
             if let Some(seen) = seen {
                 *seen = index;
             }
-            let (field, slot) = (table.fields.get(index)?, slots.get_mut(index)?);
+            let (field, slot) = (schema.fields.get(index)?, slots.get_mut(index)?);
             if slot.is_some() {
                 return None;
             }
@@ -651,11 +571,11 @@ impl<'a> Reader<'a> {
             Some(())
         })?;
         let start = self.scratch.len();
-        let mut any_set = false;
+        let mut any_set = self.extras.len() > extras_start;
         self.scratch
-            .reserve(start - values_start + 32 * table.fields.len());
+            .reserve(start - values_start + 32 * schema.fields.len() + 16);
         self.scratch.push(b'{');
-        for (i, (field, slot)) in table.fields.iter().zip(&slots).enumerate() {
+        for (i, (field, slot)) in schema.fields.iter().zip(&slots).enumerate() {
             let key = field.key.as_bytes();
             self.scratch.extend_from_slice(if i == 0 {
                 key.get(1..).unwrap_or(key)
@@ -664,7 +584,7 @@ impl<'a> Reader<'a> {
             });
             match slot {
                 Some(range) => {
-                    if table.null_if_empty {
+                    if null_if_empty {
                         any_set |= self.scratch.get(range.clone()) != Some(b"null");
                     }
                     self.scratch.extend_from_within(range.clone());
@@ -672,12 +592,52 @@ impl<'a> Reader<'a> {
                 None => self.scratch.extend_from_slice(unset(field.kind)?),
             }
         }
-        self.scratch.push(b'}');
-        if table.null_if_empty && !any_set {
+        self.scratch.extend_from_slice(br#","extra":{"#);
+        for i in extras_start..self.extras.len() {
+            let (key, value) = self.extras.get(i)?.clone();
+            if i > extras_start {
+                self.scratch.push(b',');
+            }
+            self.scratch.extend_from_within(key);
+            self.scratch.push(b':');
+            self.scratch.extend_from_within(value);
+        }
+        self.extras.truncate(extras_start);
+        self.scratch.extend_from_slice(b"}}");
+        if null_if_empty && !any_set {
             self.scratch.truncate(start);
             self.scratch.extend_from_slice(b"null");
         }
         Some(start..self.scratch.len())
+    }
+
+    /// A member the schema does not model: its key (escaped as serde_json writes it) and its
+    /// value exactly as sent go to the scratch buffer, recorded for the object's `extra`. A name
+    /// sent twice is the typed path's to answer.
+    fn unknown(&mut self, key: &str, extras_start: usize) -> Option<()> {
+        let key_start = self.scratch.len();
+        self.string(
+            key,
+            !key.bytes().any(|b| b == b'"' || b == b'\\' || b < 0x20),
+        )?;
+        let key_range = key_start..self.scratch.len();
+        let written = self.scratch.get(key_range.clone())?;
+        let repeated = self
+            .extras
+            .get(extras_start..)?
+            .iter()
+            .any(|(k, _)| self.scratch.get(k.clone()) == Some(written));
+        if repeated {
+            return None;
+        }
+        self.ws();
+        let value_start = self.pos;
+        self.skip()?;
+        let raw = self.bytes().get(value_start..self.pos)?;
+        let at = self.scratch.len();
+        self.scratch.extend_from_slice(raw);
+        self.extras.push((key_range, at..self.scratch.len()));
+        Some(())
     }
 }
 
@@ -708,7 +668,7 @@ fn unset(kind: Kind) -> Option<&'static [u8]> {
         | Kind::OptEnum(_)
         | Kind::Timestamp
         | Kind::Date
-        | Kind::Object(_) => Some(b"null"),
+        | Kind::Object { .. } => Some(b"null"),
     }
 }
 
@@ -806,6 +766,11 @@ mod tests {
                 true,
             ),
             (r#"{"success":false,"message":"no","data":[]}"#, false),
+            (r#"{"success":"true","data":[]}"#, true),
+            (r#"{"success":"TRUE","data":[]}"#, true),
+            (r#"{"success":"False","data":[]}"#, false),
+            (r#"{"success":"yes","data":[]}"#, false),
+            (r#"{"success":1,"data":[]}"#, false),
             (r#"{"data":[],"data":[]}"#, false),
             (r#"{"data":[null]}"#, false),
             (r#"{"data":{}}"#, false),
@@ -979,7 +944,7 @@ mod tests {
             // Rarely: a value of the wrong type, or a required member missing or null.
             0 | 1 => {
                 let wrong: &[&str] = match kind {
-                    Kind::Object(_) => &["1", "true", "[]", "\"x\""],
+                    Kind::Object { .. } => &["1", "true", "[]", "\"x\""],
                     _ => &["true", "[]", "{}", "2.5"],
                 };
                 return (Some(t.pick(wrong).to_string()), true);
@@ -1016,17 +981,17 @@ mod tests {
                     t,
                     &["1992-03-30", "1992-02-30", TIMES[0], TIMES[2], TIMES[4], ""],
                 ),
-                Kind::Object(table) => return object(t, table),
+                Kind::Object { schema, .. } => return object(t, schema),
             },
         };
         (Some(v), false)
     }
 
-    /// An object of `table`'s members in a shuffled order, with unknown members and duplicates.
-    fn object(t: &mut Tape, table: &Table) -> (Option<String>, bool) {
+    /// An object of `schema`'s members in a shuffled order, with unknown members and duplicates.
+    fn object(t: &mut Tape, schema: &Schema) -> (Option<String>, bool) {
         let mut members = Vec::new();
         let mut odd = false;
-        for f in table.fields {
+        for f in schema.fields {
             let (v, o) = value(t, f.kind);
             odd |= o;
             if let Some(v) = v {
@@ -1037,8 +1002,24 @@ mod tests {
                 }
             }
         }
-        if t.bit() {
-            members.push(r#""unknown":{"nested":[1,"two",null]}"#.into());
+        // Unknown members, kept in `extra` exactly as sent (whitespace, escapes, numbers).
+        for _ in 0..t.byte() % 3 {
+            let member = *t.pick(&[
+                r#""unknown":{"nested":[1,"two",null]}"#,
+                r#""riskScore": 3.50"#,
+                r#""note":"a\"b\u00e9""#,
+                r#""k\u0079c":  [ 1 , {"x" : null} ]"#,
+                r#""verification":{"url":"https://kyc.example/x"}"#,
+                r#""flag":false"#,
+            ]);
+            // The same unknown name twice: the typed path keeps the last value.
+            odd |= members.iter().any(|m| m == member);
+            members.push(member.into());
+            if t.byte() < 4 {
+                // The same unknown name twice: the typed path keeps the last value.
+                members.push(member.into());
+                odd = true;
+            }
         }
         for i in (1..members.len()).rev() {
             members.swap(i, usize::from(t.byte()) % (i + 1));

@@ -49,6 +49,7 @@ use serde::{Deserialize, Serialize};
 pub use challenge::{Challenge, ChallengePaths, ChallengeSubmission};
 pub use model::{
     AccessToken, ApiCredentials, OffBlocksCustomer, OffBlocksCustomerCreate, OffBlocksStatus,
+    caip10_account_id,
 };
 
 use crate::error::{ApiError, ApiErrorKind, CredentialsError, DecodeError, Provider};
@@ -378,7 +379,8 @@ impl OffBlocks {
     }
 
     /// `PATCH /customers/{id}/deactivate` (allowed from `active`, see
-    /// [`OffBlocksStatus::can_deactivate`]).
+    /// [`OffBlocksStatus::can_deactivate`]). This also deactivates every account and card of
+    /// the customer.
     pub fn build_deactivate_customer(
         &self,
         customer_id: &str,
@@ -394,7 +396,7 @@ impl OffBlocks {
     }
 
     /// `PATCH /customers/{id}/activate` (allowed from `inactive`, see
-    /// [`OffBlocksStatus::can_activate`]).
+    /// [`OffBlocksStatus::can_activate`]); reactivates the customer's accounts and cards.
     pub fn build_activate_customer(
         &self,
         customer_id: &str,

@@ -5,9 +5,9 @@ use std::fmt;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::json;
 use crate::open_enum::open_enum;
 use crate::pii::{Kind, Masked};
+use crate::wire::{self, wire_struct};
 
 open_enum! {
     /// A customer's status. The documented machine:
@@ -68,33 +68,98 @@ impl OffBlocksStatus {
     }
 }
 
-/// An OffBlocks customer.
-#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
-pub struct OffBlocksCustomer {
-    /// OffBlocks' id (a UUID).
-    pub id: String,
-    /// Your id for the customer.
-    #[serde(default, deserialize_with = "json::string_or_null")]
-    pub external_id: String,
-    /// The customer's wallet as a CAIP-10 account id (`eip155:1:0xab16...`).
-    #[serde(default, deserialize_with = "json::string_or_null")]
-    pub chain_id: String,
-    /// Status (see [`OffBlocksStatus`]).
-    pub status: OffBlocksStatus,
-    /// When the customer was created.
-    #[serde(default, deserialize_with = "json::opt_timestamp")]
-    #[cfg_attr(feature = "wasm", tsify(type = "string | null"))]
-    pub created_at: Option<DateTime<Utc>>,
-    /// When the customer last changed.
-    #[serde(default, deserialize_with = "json::opt_timestamp")]
-    #[cfg_attr(feature = "wasm", tsify(type = "string | null"))]
-    pub updated_at: Option<DateTime<Utc>>,
-    /// The base64 ownership challenge (returned on create).
-    #[serde(default, deserialize_with = "json::non_empty")]
-    pub challenge: Option<String>,
+wire_struct! {
+    /// An OffBlocks customer. Members OffBlocks sends that this version does not model are kept
+    /// in `extra`.
+    #[cfg_attr(feature = "uniffi", derive(uniffi::Record), uniffi::export(Debug))]
+    #[derive(Clone, PartialEq, Eq, Serialize)]
+    #[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
+    pub struct OffBlocksCustomer (slot 0, "struct OffBlocksCustomer") {
+        /// OffBlocks' id (a UUID).
+        pub id: String = "id" => "id" as wire::Id,
+        /// Your id for the customer.
+        pub external_id: String = "externalId" => "externalId" as wire::Text,
+        /// The customer's wallet as a CAIP-10 account id (`eip155:1:0xab16...`).
+        pub chain_id: String = "chainId" => "chainId" as wire::Text,
+        /// Status (see [`OffBlocksStatus`]).
+        pub status: OffBlocksStatus = "status" => "status" as wire::Enum<OffBlocksStatus>,
+        /// When the customer was created.
+        #[cfg_attr(feature = "wasm", tsify(type = "string | null"))]
+        pub created_at: Option<DateTime<Utc>> = "createdAt" => "createdAt" as wire::Timestamp,
+        /// When the customer last changed.
+        #[cfg_attr(feature = "wasm", tsify(type = "string | null"))]
+        pub updated_at: Option<DateTime<Utc>> = "updatedAt" => "updatedAt" as wire::Timestamp,
+        /// The base64 ownership challenge (returned on create).
+        pub challenge: Option<String> = "challenge" => "challenge" as wire::NonEmpty,
+    }
+    derived {
+        /// The page of OffBlocks' KYC partner to send the customer to (returned on create: "The
+        /// response contains a verification URL that redirects to our KYC partner's portal").
+        /// OffBlocks does not document the member's name: `verificationUrl`,
+        /// `verification_url`, `kycVerificationUrl`, `kycUrl`, `verification.url` and `kyc.url`
+        /// are read, in that order. Only an absolute `https://` URL without credentials (plain
+        /// `http://` only for a loopback host) is taken; anything else stays in `extra` only.
+        pub verification_url: Option<String> => "verificationUrl",
+    }
+    finish = OffBlocksCustomer::take_verification_url;
+}
+
+/// Where OffBlocks may put the verification URL: top-level members (taken out of `extra` when
+/// used), then nested objects (left in `extra`, as they may hold more).
+const VERIFICATION_URL_MEMBERS: [&str; 4] = [
+    "verificationUrl",
+    "verification_url",
+    "kycVerificationUrl",
+    "kycUrl",
+];
+const VERIFICATION_URL_OBJECTS: [&str; 2] = ["verification", "kyc"];
+
+impl OffBlocksCustomer {
+    fn take_verification_url(&mut self) {
+        let as_link = |json: &str| {
+            serde_json::from_slice::<String>(json.as_bytes())
+                .ok()
+                .filter(|url| crate::http::is_safe_link(url))
+        };
+        for name in VERIFICATION_URL_MEMBERS {
+            if let Some(url) = self.extra.get(name).and_then(as_link) {
+                self.extra.remove(name);
+                self.verification_url = Some(url);
+                return;
+            }
+        }
+        for name in VERIFICATION_URL_OBJECTS {
+            let url = self
+                .extra
+                .get(name)
+                .and_then(|json| serde_json::from_slice::<wire::Extra>(json.as_bytes()).ok())
+                .and_then(|nested| nested.get("url").and_then(as_link));
+            if url.is_some() {
+                self.verification_url = url;
+                return;
+            }
+        }
+    }
+}
+
+/// `Debug` shows ids, status and times; the challenge and unknown members' values are masked.
+impl fmt::Debug for OffBlocksCustomer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("OffBlocksCustomer")
+            .field("id", &self.id)
+            .field("external_id", &self.external_id)
+            .field("chain_id", &self.chain_id)
+            .field("status", &self.status)
+            .field("created_at", &self.created_at)
+            .field("updated_at", &self.updated_at)
+            .field("challenge", &self.challenge.as_ref().map(|_| "<challenge>"))
+            .field(
+                "verification_url",
+                &self.verification_url.as_ref().map(|_| "<url>"),
+            )
+            .field("extra", &self.extra)
+            .finish()
+    }
 }
 
 impl fmt::Display for OffBlocksCustomer {
@@ -129,9 +194,56 @@ impl OffBlocksCustomerCreate {
     }
 
     pub(crate) fn check(&self, issues: &mut crate::validate::Issues) {
-        issues.check("chainId", super::eth::check_account_id(&self.chain_id));
+        if is_bare_address(&self.chain_id) {
+            issues.add_with(
+                "chainId",
+                crate::IssueCode::InvalidFormat,
+                BARE_ADDRESS_MESSAGE.into(),
+            );
+        } else {
+            issues.check("chainId", super::eth::check_account_id(&self.chain_id));
+        }
         issues.check("externalId", crate::validate::text(&self.external_id, 255));
     }
+}
+
+/// What a bare wallet address in `chainId` is told.
+const BARE_ADDRESS_MESSAGE: &str = "Enter a CAIP-10 account id (eip155:<chain id>:<address>), \
+    not a bare wallet address: build one with caip10AccountId(chainId, address).";
+
+/// `0x` and hex digits with no `:` (what a wallet shows), rather than a CAIP-10 account id.
+fn is_bare_address(value: &str) -> bool {
+    let value = value.trim();
+    value.get(..2).is_some_and(|p| p.eq_ignore_ascii_case("0x"))
+        && value.bytes().skip(2).all(|b| b.is_ascii_hexdigit())
+}
+
+/// The CAIP-10 account id of an EVM wallet, `eip155:<chain_id>:<address>`, the form OffBlocks
+/// wants in `chainId`: from a chain id (`1` for Ethereum mainnet, `300` for zkSync Sepolia) and
+/// the wallet's address as a wallet shows it (`0x` and 40 hex digits; a mixed-case address must
+/// pass its EIP-55 checksum). The address is kept exactly as given.
+///
+/// ```
+/// use clientele_core::offblocks::caip10_account_id;
+///
+/// let id = caip10_account_id(300, "0x2c7536E3605D9C16a7a3D7b1898e529396a65c23")?;
+/// assert_eq!(id, "eip155:300:0x2c7536E3605D9C16a7a3D7b1898e529396a65c23");
+/// let typo = caip10_account_id(300, "0x2c7536E3605D9C16a7a3D7b1898e529396a65C23").unwrap_err();
+/// assert_eq!(typo.issues[0].code.as_str(), "invalid_checksum");
+/// # Ok::<(), clientele_core::ValidationError>(())
+/// ```
+pub fn caip10_account_id(chain_id: u64, address: &str) -> Result<String, crate::ValidationError> {
+    use super::eth::AccountIdError as E;
+    use crate::IssueCode;
+    let id = format!("eip155:{chain_id}:{address}");
+    let mut issues = crate::validate::Issues::default();
+    match super::eth::AccountId::parse(&id) {
+        Ok(_) => return Ok(id),
+        Err(E::Checksum) => issues.add("address", IssueCode::InvalidChecksum),
+        Err(_) if address.is_empty() => issues.add("address", IssueCode::Required),
+        Err(_) => issues.add("address", IssueCode::InvalidFormat),
+    }
+    issues.finish().map(|()| id)
 }
 
 /// API credentials for `POST /auth/token`. The secret never appears in `Debug`.

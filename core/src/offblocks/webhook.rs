@@ -61,7 +61,13 @@ pub fn parse(body: &[u8]) -> Result<OffBlocksWebhookEvent, WebhookError> {
     };
     let head: Head = crate::json::decode(body).map_err(failure)?;
     let customer = match head.webhook_type {
-        OffBlocksWebhookType::CustomerUpdated => Some(crate::json::decode(body).map_err(failure)?),
+        OffBlocksWebhookType::CustomerUpdated => {
+            let mut customer: OffBlocksCustomer = crate::json::decode(body).map_err(failure)?;
+            // The delivery's own members are the event's, not the customer's.
+            customer.extra.remove("webhookType");
+            customer.extra.remove("eventId");
+            Some(customer)
+        }
         _ => None,
     };
     Ok(OffBlocksWebhookEvent {

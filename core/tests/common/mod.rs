@@ -53,14 +53,14 @@ pub fn response(r: &Value) -> HttpResponse {
     )
 }
 
-/// Checks an error against `expect.error` (code, status, retryable, issues, message, requestId,
-/// retryAfterSeconds, path).
+/// Checks an error against `expect.error` (code, status, retryable, issues with path, code and
+/// message, the provider's message, requestId, retryAfterSeconds, path).
 pub fn check_error(err: &Error, expected: &Value, failures: &mut Vec<String>) {
     let mut actual = json!({
         "code": err.code(),
         "status": err.status(),
         "retryable": err.is_retryable(),
-        "issues": err.issues().iter().map(|i| json!({"path": i.path, "code": i.code.as_str()})).collect::<Vec<_>>(),
+        "issues": err.issues().iter().map(|i| json!({"path": i.path, "code": i.code.as_str(), "message": i.message})).collect::<Vec<_>>(),
     });
     match err {
         Error::Api(api) => {
