@@ -428,3 +428,11 @@ mod tests {
         assert_eq!(pending.request().headers.len() + 2, signed.headers.len());
     }
 }
+
+/// The CAIP-10 account id OffBlocks wants in `chainId` (`eip155:<chain_id>:<address>`), from an
+/// EVM chain id and a wallet address as a wallet shows it (EIP-55 checked, kept as given).
+/// Throws a validation error naming `address` otherwise.
+#[uniffi::export]
+pub fn caip10_account_id(chain_id: u64, address: &str) -> Result<String> {
+    Ok(core::caip10_account_id(chain_id, address).map_err(clientele_core::Error::from)?)
+}

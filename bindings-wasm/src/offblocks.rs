@@ -291,6 +291,27 @@ pub fn validate_customer_create(input: &str) -> JsResult<String> {
     output(&issues)
 }
 
+/// The CAIP-10 account id (`eip155:<chainId>:<address>`) OffBlocks wants in `chainId`, from an
+/// EVM chain id and a wallet address (EIP-55 checked); throws a validation error naming
+/// `address` otherwise.
+#[wasm_bindgen(js_name = caip10AccountId)]
+pub fn caip10_account_id(chain_id: f64, address: &str) -> JsResult<String> {
+    // A JS number: only whole, non-negative values below 2^53 are exact chain ids.
+    if !(chain_id.is_finite()
+        && chain_id >= 0.0
+        && chain_id.fract() == 0.0
+        && chain_id < 9_007_199_254_740_992.0)
+    {
+        return Err(crate::convert::invalid_argument(
+            "chainId",
+            "`chainId` must be a whole number (an EIP-155 chain id)",
+        ));
+    }
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    let chain_id = chain_id as u64;
+    clientele_core::offblocks::caip10_account_id(chain_id, address).or_throw()
+}
+
 /// Whether a token should be refreshed at `now` (within `marginSeconds` of its expiry).
 #[wasm_bindgen(js_name = accessTokenNeedsRefresh)]
 pub fn access_token_needs_refresh(token: &str, now: &str, margin_seconds: u32) -> JsResult<bool> {

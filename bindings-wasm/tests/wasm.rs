@@ -22,6 +22,8 @@ mod common;
 const BLOC_RESPONSES: &str = include_str!("../../tests/fixtures/bloc/responses.json");
 const BLOC_REQUESTS: &str = include_str!("../../tests/fixtures/bloc/requests.json");
 const BLOC_WEBHOOKS: &str = include_str!("../../tests/fixtures/bloc/webhooks.json");
+const OFFBLOCKS_RESPONSES: &str = include_str!("../../tests/fixtures/offblocks/responses.json");
+const OFFBLOCKS_ACCOUNT_IDS: &str = include_str!("../../tests/fixtures/offblocks/account-ids.json");
 
 fn headers_json(v: &Value) -> String {
     let list: Vec<Value> = v
@@ -45,7 +47,7 @@ fn check_error(err: &JsValue, expected: &Value, failures: &mut Vec<String>) {
         .as_array()
         .map(|a| {
             a.iter()
-                .map(|i| json!({"path": i["path"], "code": i["code"]}))
+                .map(|i| json!({"path": i["path"], "code": i["code"], "message": i["message"]}))
                 .collect()
         })
         .unwrap_or_default();
@@ -117,6 +119,69 @@ fn bloc_responses_through_the_exports() {
         failures.extend(f.into_iter().map(|m| format!("{}: {m}", case["name"])));
     }
     finish("bloc/responses.json", failures);
+}
+
+#[wasm_bindgen_test]
+fn offblocks_responses_through_the_exports() {
+    let fixture: Value = serde_json::from_str(OFFBLOCKS_RESPONSES).unwrap();
+    let mut failures = Vec::new();
+    for case in fixture["cases"].as_array().unwrap() {
+        let r = &case["response"];
+        let (status, headers, body) = (
+            r["status"].as_u64().unwrap() as u16,
+            headers_json(&r["headers"]),
+            r["body"].as_str().unwrap().as_bytes(),
+        );
+        let result = match case["operation"].as_str().unwrap() {
+            "create_customer" => OffBlocks::parse_create_customer(status, &headers, body),
+            "get_customer" => OffBlocks::parse_get_customer(status, &headers, body),
+            "list_customers" => OffBlocks::parse_list_customers(status, &headers, body),
+            "status_change" => OffBlocks::parse_status_change(status, &headers, body),
+            "simulator_verify" => OffBlocks::parse_simulator_verify(status, &headers, body)
+                .map(|()| "null".to_owned()),
+            "token" => OffBlocks::parse_token(status, &headers, body),
+            "get_challenge" => OffBlocks::parse_challenge(status, &headers, body)
+                .map(|challenge| Value::String(challenge).to_string()),
+            other => panic!("{other}"),
+        };
+        let mut f = Vec::new();
+        match (result, &case["expect"]) {
+            (Ok(json), e) if e.get("value").is_some() => subset(
+                &e["value"],
+                &serde_json::from_str(&json).unwrap(),
+                "value",
+                &mut f,
+            ),
+            (Err(err), e) if e.get("error").is_some() => check_error(&err, &e["error"], &mut f),
+            (Ok(v), _) => f.push(format!("expected an error, got {v}")),
+            (Err(err), _) => f.push(format!("unexpected error {}", code(&err))),
+        }
+        failures.extend(f.into_iter().map(|m| format!("{}: {m}", case["name"])));
+    }
+    finish("offblocks/responses.json", failures);
+}
+
+#[wasm_bindgen_test]
+fn offblocks_account_ids_through_the_exports() {
+    let fixture: Value = serde_json::from_str(OFFBLOCKS_ACCOUNT_IDS).unwrap();
+    let mut failures = Vec::new();
+    for case in fixture["cases"].as_array().unwrap() {
+        let result = offblocks::caip10_account_id(
+            case["chainId"].as_f64().unwrap(),
+            case["address"].as_str().unwrap(),
+        );
+        let mut f = Vec::new();
+        match (result, &case["expect"]) {
+            (Ok(id), e) if e.get("value").is_some() => {
+                subset(&e["value"], &json!(id), "value", &mut f)
+            }
+            (Err(err), e) if e.get("error").is_some() => check_error(&err, &e["error"], &mut f),
+            (Ok(v), _) => f.push(format!("expected an error, got {v}")),
+            (Err(err), _) => f.push(format!("unexpected error {}", code(&err))),
+        }
+        failures.extend(f.into_iter().map(|m| format!("{}: {m}", case["name"])));
+    }
+    finish("offblocks/account-ids.json", failures);
 }
 
 #[wasm_bindgen_test]

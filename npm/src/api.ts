@@ -41,6 +41,7 @@ export {
   SigningRequest,
   acceptChallengeSignature,
   accessTokenNeedsRefresh,
+  caip10AccountId,
   offblocksCanActivate,
   offblocksCanDeactivate,
   openChallenge,

@@ -136,7 +136,10 @@ export class BlocClient {
     return this.#send(this.#bloc.buildGetCustomer(customerId), Bloc.parseGetCustomer, options);
   }
 
-  /** Creates a customer. A 5xx answer is not retried (the customer may exist): list to check. */
+  /**
+   * Creates a customer. A 5xx answer is not retried (the customer may exist): list to check. Bloc
+   * customers cannot be deleted (archive or edit them in Bloc's dashboard).
+   */
   async createCustomer(payload: CustomerCreateRequest, options?: RequestOptions): Promise<Customer> {
     return this.#send(this.#bloc.buildCreateCustomer(payload), Bloc.parseCreateCustomer, options);
   }
@@ -411,7 +414,10 @@ export class OffBlocksClient {
     return this.#signed((o, now) => o.buildListCustomers({ now }), OffBlocks.parseListCustomers, options);
   }
 
-  /** Deactivates an active customer; resolves to the customer, or `null` when OffBlocks sends no body. */
+  /**
+   * Deactivates an active customer, and with it every account and card of the customer; resolves
+   * to the customer, or `null` when OffBlocks sends no body.
+   */
   async deactivateCustomer(customerId: string, options: IdempotentRequestOptions = {}): Promise<OffBlocksCustomer | null> {
     const idempotencyKey = this.#key(options);
     return this.#signed(

@@ -3,6 +3,7 @@
 
 import type * as Glue from '../wasm/node/clientele_wasm.cjs';
 import { parseWith } from './bloc.js';
+import { invalidArgument } from './errors.js';
 import type { ResponseInput } from './bloc.js';
 import { bytes, call, callKeys, iso, optStr, opts, parse, str, toJson, u32, uuid } from './raw.js';
 import type { BodyInput, Instant } from './raw.js';
@@ -273,6 +274,17 @@ export class OffBlocks {
 /** Every issue of a create input (empty when valid): a CAIP-10 `chainId` with its EIP-55 checksum, an `externalId`. */
 export function validateOffBlocksCustomerCreate(input: OffBlocksCustomerCreate): Issue[] {
   return call((raw) => parse<Issue[]>(raw.validateOffBlocksCustomerCreate(toJson(input, 'input'))));
+}
+
+/**
+ * The CAIP-10 account id OffBlocks wants in `chainId` (`eip155:<chainId>:<address>`), from an EVM
+ * chain id (`1` for Ethereum, `300` for zkSync Sepolia) and a wallet address as a wallet shows it
+ * (`0x` + 40 hex digits; a mixed-case address must pass its EIP-55 checksum). The address is kept
+ * exactly as given. Throws a `ClienteleError` (`validation_failed`, issue path `address`) otherwise.
+ */
+export function caip10AccountId(chainId: number, address: string): string {
+  if (typeof chainId !== 'number') throw invalidArgument('chainId', '`chainId` must be a number (an EIP-155 chain id)');
+  return call((raw) => raw.caip10AccountId(chainId, str(address, 'address')));
 }
 
 /** Whether to fetch a new token before the next request: `now` is within `marginSeconds` (default 60) of its expiry. */

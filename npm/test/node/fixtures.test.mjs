@@ -8,6 +8,7 @@ import {
   OffBlocksWebhookDeduplicator,
   SigningKey,
   acceptChallengeSignature,
+  caip10AccountId,
   openChallenge,
   parseOffBlocksWebhook,
   verifyBlocWebhook,
@@ -224,6 +225,19 @@ for (const c of obResponses.cases) {
         () => parseOffBlocks[c.operation](c.response),
         c.expect,
         (v) => subset(c.expect.value, v ?? null, 'value', failures),
+        failures,
+      ),
+    ));
+}
+
+const obAccountIds = load('offblocks/account-ids.json');
+for (const c of obAccountIds.cases) {
+  test(`offblocks/account-ids.json: ${c.name}`, () =>
+    expectNoFailures((failures) =>
+      outcome(
+        () => caip10AccountId(c.chainId, c.address),
+        c.expect,
+        (v) => subset(c.expect.value, v, 'value', failures),
         failures,
       ),
     ));

@@ -45,7 +45,7 @@ export function checkError(err, expected, failures) {
     code: err.code,
     status: err.status,
     retryable: err.retryable,
-    issues: err.issues.map((i) => ({ path: i.path, code: i.code })),
+    issues: err.issues.map((i) => ({ path: i.path, code: i.code, message: i.message })),
   };
   if (err.kind === 'api') {
     actual.message = err.providerMessage;

@@ -55,7 +55,10 @@ test('README: the OffBlocks WebCrypto quickstart runs as written', async () => {
   const server = await serve((req) => {
     if (req.path === '/v1/auth/token') return { status: 200, body: { token: 'emulated-token', expiresAt: Math.floor(Date.now() / 1000) + 3600 } };
     const body = JSON.parse(req.body);
-    return { status: 201, body: { id: '123e4567-e89b-12d3-a456-426614174000', ...body, status: 'initiating', challenge: freshChallenge() } };
+    return {
+      status: 201,
+      body: { id: '123e4567-e89b-12d3-a456-426614174000', ...body, status: 'initiating', challenge: freshChallenge(), verificationUrl: 'https://kyc.partner.example/session/42' },
+    };
   });
   servers.push(server);
   const r = await run('quickstart-offblocks.mjs', {
@@ -65,8 +68,9 @@ test('README: the OffBlocks WebCrypto quickstart runs as written', async () => {
     OFFBLOCKS_API_SECRET: 'synthetic-secret',
   });
   assert.equal(r.status, 0, r.stderr);
-  assert.equal(r.stdout.trim(), '123e4567-e89b-12d3-a456-426614174000 initiating api.sandbox.offblocks.xyz');
+  assert.equal(r.stdout.trim(), '123e4567-e89b-12d3-a456-426614174000 initiating api.sandbox.offblocks.xyz\nhttps://kyc.partner.example/session/42');
   const [token, create] = server.received;
+  assert.equal(JSON.parse(create.body).chainId, 'eip155:300:0x2c7536E3605D9C16a7a3D7b1898e529396a65c23');
   assert.deepEqual(JSON.parse(token.body), { apiKey: '0b8f6f3e-2a51-4c1f-9f0e-6f1d2c3b4a59', apiSecret: 'synthetic-secret' });
   assert.equal(header(create, 'authorization'), 'Bearer emulated-token');
   assert.match(header(create, 'idempotency-key'), UUID_V4);

@@ -118,6 +118,12 @@ test('OffBlocks end to end: signed create, idempotency, challenge, simulator, tr
   const idempotencyKey = crypto.randomUUID();
   const customer = await client.createCustomer({ chainId, externalId: 'e2e-1' }, { idempotencyKey });
   assert.equal(customer.status, 'initiating');
+  // The KYC verification URL: the sandbox's own KYC page for this customer.
+  assert.equal(customer.verificationUrl, `${url}/kyc/${customer.id}`);
+  assert.deepEqual(customer.extra, {});
+  const kyc = await fetch(customer.verificationUrl);
+  assert.equal(kyc.status, 200);
+  assert.match(await kyc.text(), new RegExp(`<code id="customer-id">${customer.id}</code>`));
   assert.equal((await client.createCustomer({ chainId, externalId: 'e2e-1' }, { idempotencyKey })).id, customer.id);
   await assert.rejects(client.createCustomer({ chainId, externalId: 'e2e-2' }, { idempotencyKey }), (e) => e.code === 'idempotency_mismatch');
   await assert.rejects(client.createCustomer({ chainId, externalId: 'e2e-1' }), (e) => e.code === 'already_exists');

@@ -73,7 +73,8 @@ public actor OffBlocksClient {
         try await signed({ try $0.buildGetCustomer(customerId: customerId, now: $1) }, offblocksParseGetCustomer)
     }
 
-    /// `PATCH /customers/{id}/deactivate` (from `active`); the customer when OffBlocks returns it.
+    /// `PATCH /customers/{id}/deactivate` (from `active`), which also deactivates the customer's
+    /// accounts and cards; the customer when OffBlocks returns it.
     public func deactivateCustomer(_ customerId: String, idempotencyKey: String? = nil) async throws -> OffBlocksCustomer? {
         let key = idempotencyKey ?? newIdempotencyKey()
         return try await signed(

@@ -154,7 +154,7 @@ func errorShape(_ e: ClienteleError) -> JSON {
         "code": .string(e.code),
         "status": num(e.status()),
         "retryable": .bool(e.isRetryable()),
-        "issues": .array(e.issues.map { .object(["path": .string($0.path), "code": .string(issueCodeWireValue(code: $0.code))]) }),
+        "issues": .array(e.issues.map { .object(["path": .string($0.path), "code": .string(issueCodeWireValue(code: $0.code)), "message": .string($0.message)]) }),
     ]
     switch e {
     case .Api(_, _, _, _, _, let seconds, let at, let requestId, let providerMessage):
@@ -219,12 +219,15 @@ func customerJSON(_ c: Customer) -> JSON {
         "country": .string(c.country), "gender": opt(c.gender.map { genderWireValue(value: $0) }),
         "dateOfBirth": dateText(c.dateOfBirth), "placeOfBirth": opt(c.placeOfBirth),
         "address": c.address.map {
-            .object(["street": opt($0.street), "city": opt($0.city), "state": opt($0.state), "country": opt($0.country), "postalCode": opt($0.postalCode)])
+            .object([
+                "street": opt($0.street), "city": opt($0.city), "state": opt($0.state), "country": opt($0.country),
+                "postalCode": opt($0.postalCode), "extra": jsonText($0.extra),
+            ])
         } ?? .null,
         "imageUrl": opt(c.imageUrl), "meansOfIdentity": opt(c.meansOfIdentity.map { meansOfIdWireValue(value: $0) }),
         "meansOfIdentityUrl": opt(c.meansOfIdentityUrl), "identityUrl": opt(c.identityUrl),
-        "syncData": c.syncData.map { .object(["provider": .string($0.provider), "id": opt($0.id)]) } ?? .null,
-        "createdAt": opt(c.createdAt), "updatedAt": opt(c.updatedAt),
+        "syncData": c.syncData.map { .object(["provider": .string($0.provider), "id": opt($0.id), "extra": jsonText($0.extra)]) } ?? .null,
+        "createdAt": opt(c.createdAt), "updatedAt": opt(c.updatedAt), "extra": jsonText(c.extra),
     ])
 }
 
@@ -232,8 +235,14 @@ func offBlocksCustomerJSON(_ c: OffBlocksCustomer) -> JSON {
     .object([
         "id": .string(c.id), "externalId": .string(c.externalId), "chainId": .string(c.chainId),
         "status": .string(offblocksStatusWireValue(value: c.status)), "createdAt": opt(c.createdAt),
-        "updatedAt": opt(c.updatedAt), "challenge": opt(c.challenge),
+        "updatedAt": opt(c.updatedAt), "challenge": opt(c.challenge), "verificationUrl": opt(c.verificationUrl),
+        "extra": jsonText(c.extra),
     ])
+}
+
+/// A JSON text from the bindings (an `extra` map) as a value to compare.
+func jsonText(_ text: String) -> JSON {
+    (try? JSONDecoder().decode(JSON.self, from: Data(text.utf8))) ?? .string("not JSON: \(text)")
 }
 
 /// Requests from the same build compare field by field.

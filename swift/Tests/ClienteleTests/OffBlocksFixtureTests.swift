@@ -135,6 +135,20 @@ final class OffBlocksFixtureTests: XCTestCase {
         Fixtures.runResponses("offblocks/responses.json", parse)
     }
 
+    func testAccountIds() {
+        Fixtures.run("offblocks/account-ids.json") { c, failures in
+            let expect = c["expect"]
+            do {
+                let id = try caip10AccountId(chainId: UInt64(c["chainId"].int!), address: c["address"].string!)
+                if expect.has("value") { subset(expect["value"], .string(id), "value", &failures) }
+                else { failures.append("expected an error, got \(id)") }
+            } catch {
+                if expect.has("error") { checkError(error, expect["error"], &failures) }
+                else { failures.append("expected a value, got \(error.localizedDescription)") }
+            }
+        }
+    }
+
     func testChallenges() {
         Fixtures.run("offblocks/challenges.json") { c, failures in
             let expect = c["expect"]

@@ -228,6 +228,13 @@ final class SandboxE2ETests: XCTestCase {
         let key = UUID().uuidString.lowercased()
         let customer = try await offblocks.createCustomer(input, idempotencyKey: key)
         XCTAssertEqual(customer.status, .initiating)
+        // The KYC verification URL: the sandbox's own KYC page for this customer.
+        XCTAssertEqual(customer.verificationUrl, "\(sandbox.url)/kyc/\(customer.id)")
+        XCTAssertEqual(customer.extra, "{}")
+        let kyc = try await URLSessionTransport().send(
+            HttpRequest(method: .get, url: try XCTUnwrap(customer.verificationUrl), headers: [], body: Data()), timeout: 10)
+        XCTAssertEqual(kyc.status, 200)
+        XCTAssertTrue(String(decoding: kyc.body, as: UTF8.self).contains("<code id=\"customer-id\">\(customer.id)</code>"))
         let again = try await offblocks.createCustomer(input, idempotencyKey: key)
         XCTAssertEqual(again.id, customer.id)
         let stored = try await stateCustomers("offblocks").filter { $0["externalId"] as? String == "swift-e2e-customer-1" }

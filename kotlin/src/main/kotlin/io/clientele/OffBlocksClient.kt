@@ -77,7 +77,7 @@ class OffBlocksClient(
     suspend fun getCustomer(customerId: String): OffBlocksCustomer =
         signed({ ctx, now -> ctx.buildGetCustomer(customerId, now) }, ::offblocksParseGetCustomer)
 
-    /** `PATCH /customers/{id}/deactivate` (from `active`); the customer when OffBlocks returns it. */
+    /** `PATCH /customers/{id}/deactivate` (from `active`), which also deactivates the customer's accounts and cards; the customer when OffBlocks returns it. */
     suspend fun deactivateCustomer(customerId: String, idempotencyKey: String = newIdempotencyKey()): OffBlocksCustomer? =
         signed({ ctx, now -> ctx.buildDeactivateCustomer(customerId, idempotencyKey, now) }, ::offblocksParseStatusChange)
 

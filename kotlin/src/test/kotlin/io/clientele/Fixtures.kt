@@ -95,7 +95,7 @@ fun errorShape(e: ClienteleException): Map<String, Any?> {
         "code" to e.code,
         "status" to e.status()?.toLong(),
         "retryable" to e.isRetryable(),
-        "issues" to e.issues.map { mapOf("path" to it.path, "code" to issueCodeWireValue(it.code)) },
+        "issues" to e.issues.map { mapOf("path" to it.path, "code" to issueCodeWireValue(it.code), "message" to it.message) },
     )
     when (e) {
         is ClienteleException.Api -> {
@@ -134,7 +134,10 @@ fun checkRequest(req: HttpRequest, want: Map<String, Any?>, failures: MutableLis
 // --- the bindings' values in the fixtures' camelCase shape ---------------------------------
 
 fun addressJson(a: CustomerAddress?) = a?.let {
-    mapOf("street" to it.street, "city" to it.city, "state" to it.state, "country" to it.country, "postalCode" to it.postalCode)
+    mapOf(
+        "street" to it.street, "city" to it.city, "state" to it.state, "country" to it.country, "postalCode" to it.postalCode,
+        "extra" to Json.parse(it.extra),
+    )
 }
 
 fun customerJson(c: Customer): Map<String, Any?> = mapOf(
@@ -162,9 +165,10 @@ fun customerJson(c: Customer): Map<String, Any?> = mapOf(
     "meansOfIdentity" to c.meansOfIdentity?.let { meansOfIdWireValue(it) },
     "meansOfIdentityUrl" to c.meansOfIdentityUrl,
     "identityUrl" to c.identityUrl,
-    "syncData" to c.syncData?.let { mapOf("provider" to it.provider, "id" to it.id) },
+    "syncData" to c.syncData?.let { mapOf("provider" to it.provider, "id" to it.id, "extra" to Json.parse(it.extra)) },
     "createdAt" to c.createdAt?.toString(),
     "updatedAt" to c.updatedAt?.toString(),
+    "extra" to Json.parse(c.extra),
 )
 
 fun pageJson(p: CustomerPage) = mapOf(
@@ -183,6 +187,8 @@ fun offBlocksCustomerJson(c: OffBlocksCustomer): Map<String, Any?> = mapOf(
     "createdAt" to c.createdAt?.toString(),
     "updatedAt" to c.updatedAt?.toString(),
     "challenge" to c.challenge,
+    "verificationUrl" to c.verificationUrl,
+    "extra" to Json.parse(c.extra),
 )
 
 /** Requests are data classes holding a ByteArray: compare them field by field. */

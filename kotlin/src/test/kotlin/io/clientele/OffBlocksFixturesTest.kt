@@ -138,6 +138,19 @@ class OffBlocksFixturesTest {
     fun responses(): List<DynamicTest> = Fixtures.responseCases("offblocks/responses.json", ::parse)
 
     @TestFactory
+    fun accountIds(): List<DynamicTest> = Fixtures.cases("offblocks/account-ids.json") { case, failures ->
+        val expect = case["expect"].obj()
+        try {
+            val id = caip10AccountId((case["chainId"] as Long).toULong(), case["address"] as String)
+            if ("value" in expect) subset(expect["value"], id, "value", failures)
+            else failures += "expected an error, got $id"
+        } catch (e: ClienteleException) {
+            if ("error" in expect) checkError(e, expect["error"], failures)
+            else failures += "expected a value, got ${e.code}: ${e.message}"
+        }
+    }
+
+    @TestFactory
     fun challenges(): List<DynamicTest> = Fixtures.cases("offblocks/challenges.json") { case, failures ->
         val expect = case["expect"].obj()
         try {

@@ -235,6 +235,12 @@ class SandboxE2ETest {
             val key = UUID.randomUUID().toString()
             val customer = offblocks.createCustomer(input, idempotencyKey = key)
             assertEquals(OffBlocksStatus.Initiating, customer.status)
+            // The KYC verification URL: the sandbox's own KYC page for this customer.
+            assertEquals("$url/kyc/${customer.id}", customer.verificationUrl)
+            assertEquals("{}", customer.extra)
+            val (kycStatus, kycPage) = call("GET", customer.verificationUrl!!, null)
+            assertEquals(200, kycStatus)
+            assertTrue(kycPage.contains("<code id=\"customer-id\">${customer.id}</code>"), kycPage)
             assertEquals(customer.id, offblocks.createCustomer(input, idempotencyKey = key).id)
             assertEquals(1, offblocksCustomersInState().count { it["externalId"] == "kotlin-e2e-customer-1" })
 
