@@ -16,6 +16,7 @@ import {
   OffBlocksWebhookDeduplicator,
   VerifyingKey,
   acceptChallengeSignature,
+  caip10AccountId,
   isApiError,
   isValidationError,
   openChallenge,
@@ -158,10 +159,13 @@ await fetch(`${sandbox.offblocks}/auth/signing`, {
 });
 await fetch(`${sandbox.url}/__admin/offblocks/webhooks`, { method: 'POST', body: JSON.stringify({ callbackUrl: `${hookBase}/offblocks` }) });
 const walletKey = '4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318'; // a published test key
-const chainId = 'eip155:300:0x2c7536E3605D9C16a7a3D7b1898e529396a65c23';
+// OffBlocks wants the wallet as a CAIP-10 account id; build it from the chain and the address.
+const chainId = caip10AccountId(300, '0x2c7536E3605D9C16a7a3D7b1898e529396a65c23');
+show('chainId (CAIP-10)', chainId);
 const idempotencyKey = crypto.randomUUID();
 const customer = await offblocks.createCustomer({ chainId, externalId: 'demo-customer-1' }, { idempotencyKey });
 show('created', `${customer.id} status ${customer.status}`);
+show('KYC verification URL', customer.verificationUrl ?? '(none sent)');
 const again = await offblocks.createCustomer({ chainId, externalId: 'demo-customer-1' }, { idempotencyKey });
 show('same key, same body', `the same customer back (${again.id === customer.id})`);
 
@@ -178,8 +182,12 @@ try {
 const signature = signPersonalMessageForTesting(walletKey, challenge.message);
 const afterChallenge = await offblocks.submitChallenge(customer.id, acceptChallengeSignature(customer.challenge, chainId, signature));
 show('submitted', `status ${afterChallenge?.status}`);
-await offblocks.simulateVerification(customer.id);
-show('sandbox simulator', `status ${(await offblocks.getCustomer(customer.id)).status}`);
+// The customer follows the verification URL to the KYC partner (here the sandbox's own page)
+// and completes verification there.
+const kycPage = await (await fetch(customer.verificationUrl)).text();
+show('KYC page', kycPage.match(/<h1>(.*?)<\/h1>/)?.[1] ?? '(no title)');
+await fetch(`${customer.verificationUrl}/complete`, { method: 'POST' });
+show('after KYC', `status ${(await offblocks.getCustomer(customer.id)).status}`);
 
 step('OffBlocks 3. Deactivate, activate, and a refused transition');
 show('deactivate', (await offblocks.deactivateCustomer(customer.id))?.status);

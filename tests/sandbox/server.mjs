@@ -374,7 +374,11 @@ export function createSandbox() {
       c.challenge = siwe(c.address, c.evmChain);
       ob.customers.set(c.id, c);
       ob.order.push(c.id);
-      return reply(201, publicCustomer(c, true));
+      // "The response contains a verification URL that redirects to our KYC partner's portal":
+      // here a page the sandbox serves itself (GET /kyc/{id}).
+      const out = publicCustomer(c, true);
+      out.verificationUrl = `${new URL(url).origin}/kyc/${c.id}`;
+      return reply(201, out);
     }
     if (method === 'GET' && seg.length === 1) return send(res, 200, ob.order.map((id) => publicCustomer(ob.customers.get(id), false, fault)));
     const c = ob.customers.get(seg[1]);
@@ -474,6 +478,39 @@ export function createSandbox() {
   }
 
   // ----------------------------------------------------------------------------------------
+  // The KYC partner's portal, as the sandbox plays it: the page a create's `verificationUrl`
+  // points at. It shows the customer and a button that completes verification the way the
+  // simulator does (`screening`/`verifying` -> `active`).
+  const escapeHtml = (s) => String(s).replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
+  function kycPage(req, res, rest) {
+    const [id, action] = rest.split('/');
+    const c = state.offblocks.customers.get(id);
+    const page = (status, title, text) => {
+      res.writeHead(status, { 'content-type': 'text/html; charset=utf-8' });
+      res.end(
+        `<!doctype html><html><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head><body>` +
+          `<h1>${escapeHtml(title)}</h1>${text}</body></html>`,
+      );
+    };
+    if (!c) return page(404, 'Unknown customer', '<p>No OffBlocks customer has this id.</p>');
+    const ready = c.status === 'screening' || c.status === 'verifying';
+    if (req.method === 'POST' && action === 'complete') {
+      if (!ready) return page(409, 'Verification not possible', `<p>Customer <code id="customer-id">${escapeHtml(c.id)}</code> is <span id="status">${escapeHtml(c.status)}</span>: sign the ownership challenge first.</p>`);
+      setStatus(c, 'active');
+      return page(200, 'Verification complete', `<p>Customer <code id="customer-id">${escapeHtml(c.id)}</code> is now <span id="status">${escapeHtml(c.status)}</span>.</p>`);
+    }
+    if (req.method !== 'GET' || action !== undefined) return page(405, 'Not allowed', '<p>GET this page, or POST to /complete.</p>');
+    const button = ready
+      ? `<form method="post" action="/kyc/${escapeHtml(c.id)}/complete"><button id="complete" type="submit">Complete verification</button></form>`
+      : '<p>Verification opens once the wallet has signed the ownership challenge.</p>';
+    return page(
+      200,
+      'OffBlocks sandbox: KYC verification',
+      `<p>Customer <code id="customer-id">${escapeHtml(c.id)}</code> (external id <code>${escapeHtml(c.externalId)}</code>) is <span id="status">${escapeHtml(c.status)}</span>.</p>${button}`,
+    );
+  }
+
+  // ----------------------------------------------------------------------------------------
   const server = createServer(async (req, res) => {
     const chunks = [];
     for await (const chunk of req) chunks.push(chunk);
@@ -501,6 +538,7 @@ export function createSandbox() {
         res.writeHead(200, { 'content-type': 'application/json' });
         return res.end('{"success":true,"data":{"id":');
       }
+      if (path.startsWith('/kyc/')) return kycPage(req, res, path.slice('/kyc/'.length));
       if (path.startsWith('/bloc/v1/')) return await bloc(req, res, path.slice('/bloc/v1'.length), body, fault);
       if (path.startsWith('/offblocks/v1/')) {
         return await offblocks(req, res, path.slice('/offblocks/v1'.length), body, rawBody, fault, url.toString());

@@ -175,6 +175,30 @@ test('offblocks: idempotency, state machine, challenge, simulator, webhooks', as
   }
 });
 
+test('offblocks: create returns a verification URL to the sandbox KYC page, whose button completes verification', async () => {
+  const chainId = 'eip155:280:0x43158f45b5EbD7b1179130130DF00393928C2691';
+  const created = await offblocks('POST', '/customers', { chainId, externalId: 'sbx-kyc' });
+  assert.equal(created.status, 201);
+  const id = created.body.id;
+  assert.equal(created.body.verificationUrl, `${base}/kyc/${id}`);
+  assert.equal((await offblocks('GET', `/customers/${id}`)).body.verificationUrl, undefined, 'only the create answer carries it');
+  const page = await fetch(created.body.verificationUrl);
+  assert.equal(page.status, 200);
+  assert.match(page.headers.get('content-type'), /^text\/html/);
+  const html = await page.text();
+  assert.match(html, new RegExp(`<code id="customer-id">${id}</code>`));
+  assert.match(html, /<span id="status">initiating<\/span>/);
+  assert.doesNotMatch(html, /id="complete"/, 'no button before the challenge is signed');
+  assert.equal((await fetch(`${base}/kyc/${id}/complete`, { method: 'POST' })).status, 409);
+  await fetch(`${base}/__admin/offblocks/customers/${id}/status`, { method: 'POST', body: JSON.stringify({ status: 'verifying' }) });
+  assert.match(await (await fetch(created.body.verificationUrl)).text(), /<button id="complete"/);
+  const done = await fetch(`${base}/kyc/${id}/complete`, { method: 'POST' });
+  assert.equal(done.status, 200);
+  assert.match(await done.text(), /<span id="status">active<\/span>/);
+  assert.equal((await offblocks('GET', `/customers/${id}`)).body.status, 'active');
+  assert.equal((await fetch(`${base}/kyc/00000000-0000-4000-8000-000000000000`)).status, 404);
+});
+
 test('faults: 500 then success, 429 with Retry-After, malformed, unknown status, 500 after processing', async () => {
   const fault = (f) => fetch(`${base}/__admin/faults`, { method: 'POST', body: JSON.stringify(f) });
   await fault({ path: '/bloc/v1/customers', method: 'GET', fault: '500' });
