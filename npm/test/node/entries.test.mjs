@@ -102,11 +102,30 @@ test('the .wasm files: the main and the keys module, each valid, shipped once, l
   assert.ok(!exports('clientele_keys').some((e) => /^bloc_|validateBlocCustomerCreate/.test(e)));
 });
 
-test('Node loads the keys module only when a key is first used', () => {
-  const probe = `
-    import { createRequire } from 'node:module';
-    const require = createRequire(import.meta.url);
+test('Node loads the keys module only when a key is first used (import and require)', () => {
+  // import: the entry reads the keys .wasm (fs.readFileSync, watched here) on first use of a key.
+  const esmProbe = `
+    import fs from 'node:fs';
+    import { syncBuiltinESMExports } from 'node:module';
+    const reads = [];
+    const readFileSync = fs.readFileSync;
+    fs.readFileSync = (path, ...rest) => { reads.push(String(path)); return readFileSync(path, ...rest); };
+    syncBuiltinESMExports();
+    const read = (name) => reads.some((p) => p.endsWith(name));
     const m = await import('clientele');
+    const main = read('clientele_wasm_bg.wasm');
+    const before = read('clientele_keys_bg.wasm');
+    m.validateBlocCustomerCreate(${JSON.stringify(GOOD)});
+    const afterValidation = read('clientele_keys_bg.wasm');
+    let code;
+    try { m.SigningKey.fromPem('not a key'); } catch (e) { code = e.code; }
+    console.log(JSON.stringify([main, before, afterValidation, read('clientele_keys_bg.wasm'), code]));`;
+  const esm = spawnSync(process.execPath, ['--input-type=module', '-e', esmProbe], { encoding: 'utf8' });
+  assert.equal(esm.status, 0, esm.stderr);
+  assert.deepEqual(JSON.parse(esm.stdout), [true, false, false, true, 'signature_invalid_key']);
+  // require: the keys glue is required on first use of a key.
+  const cjsProbe = `
+    const m = require('clientele');
     const keysGlue = require.resolve('clientele/package.json').replace('package.json', 'dist/wasm/node/clientele_keys.cjs');
     const cached = () => Object.keys(require.cache).includes(keysGlue);
     const before = cached();
@@ -115,9 +134,9 @@ test('Node loads the keys module only when a key is first used', () => {
     let code;
     try { m.SigningKey.fromPem('not a key'); } catch (e) { code = e.code; }
     console.log(JSON.stringify([before, afterValidation, cached(), code]));`;
-  const r = spawnSync(process.execPath, ['--input-type=module', '-e', probe], { encoding: 'utf8' });
-  assert.equal(r.status, 0, r.stderr);
-  assert.deepEqual(JSON.parse(r.stdout), [false, false, true, 'signature_invalid_key']);
+  const cjs = spawnSync(process.execPath, ['-e', cjsProbe], { encoding: 'utf8' });
+  assert.equal(cjs.status, 0, cjs.stderr);
+  assert.deepEqual(JSON.parse(cjs.stdout), [false, false, true, 'signature_invalid_key']);
 });
 
 test('a page-like global (window, document) in Node is still Node: BlocClient starts', () => {
