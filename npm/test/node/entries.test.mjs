@@ -43,14 +43,27 @@ test('a plain CommonJS program: require("clientele") works synchronously', () =>
   assert.deepEqual(JSON.parse(r.stdout), ['ClienteleError', 'validation_failed', true]);
 });
 
-test('the exports map: node -> the nodejs glue; browser and default -> the web glue; ./init; the .wasm', () => {
+test('the exports map: workerd, edge-light and node+module (bundlers) -> the .wasm as modules; node -> .wasm read by URL (import), the nodejs glue (require); browser and default -> the web glue; ./init; the .wasm', () => {
   const pkg = JSON.parse(readFileSync(join(INSTALLED, 'package.json'), 'utf8'));
   const dot = pkg.exports['.'];
+  // Workers runtimes first: a resolver takes the first condition it knows, in this order.
+  assert.deepEqual(Object.keys(dot), ['workerd', 'edge-light', 'node', 'browser', 'default']);
+  assert.equal(dot.workerd.default, './dist/esm/worker.js');
+  assert.deepEqual(dot['edge-light'], dot.workerd);
+  // Server bundlers (Turbopack in Next.js) add `module` to `node`; Node, Deno and Bun do not.
+  assert.deepEqual(Object.keys(dot.node), ['module', 'import', 'require']);
+  assert.deepEqual(dot.node.module, dot.workerd);
+  const worker = readFileSync(join(INSTALLED, 'dist/esm/worker.js'), 'utf8');
+  assert.match(worker, /import \w+ from '\.\.\/wasm\/web\/clientele_wasm_bg\.wasm\?module'/);
+  assert.match(worker, /import \w+ from '\.\.\/wasm\/web\/clientele_keys_bg\.wasm\?module'/);
+  const node = readFileSync(join(INSTALLED, 'dist/esm/node.js'), 'utf8');
+  assert.match(node, /readFileSync\(new URL\('\.\.\/wasm\/web\/clientele_wasm_bg\.wasm', import\.meta\.url\)\)/);
+  assert.match(node, /readFileSync\(new URL\('\.\.\/wasm\/web\/clientele_keys_bg\.wasm', import\.meta\.url\)\)/);
   assert.equal(dot.node.import.default, './dist/esm/node.js');
   assert.equal(dot.node.require.default, './dist/cjs/node-cjs.js');
   assert.equal(dot.browser.default, './dist/esm/web.js');
   assert.equal(dot.default.default, './dist/esm/web.js');
-  for (const target of [dot.node.import, dot.node.require, dot.browser, dot.default, pkg.exports['./init']]) {
+  for (const target of [dot.workerd, dot.node.import, dot.node.require, dot.browser, dot.default, pkg.exports['./init']]) {
     assert.ok(statSync(join(INSTALLED, target.types)).isFile(), target.types);
     assert.ok(statSync(join(INSTALLED, target.default)).isFile(), target.default);
   }
