@@ -47,6 +47,8 @@ const quietEnv = {
 };
 
 function report(name, status, detail = '') {
+  // A skip's reason stays on its line (tests/run lists those lines in its summary).
+  if (status === 'SKIPPED') detail = String(detail).trim().split('\n').join(' / ');
   lines.push({ name, status, detail });
   const text = status === 'SKIPPED' ? `${name}: SKIPPED (${detail})` : `${name}: ${status}`;
   console.log(status === 'FAIL' && detail ? `${text}\n${indent(detail)}` : text);
