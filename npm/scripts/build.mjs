@@ -5,6 +5,7 @@
 //   2. JS glue with the pinned wasm-bindgen CLI (installed with cargo if missing): --target nodejs
 //      (CommonJS, synchronous load) and --target web (ESM, loads the .wasm by URL), into npm/wasm/
 //      (an intermediate the TypeScript sources import their types from)
+//      (the web glue's initSync is widened to accept a WebAssembly.Module from another realm)
 //   3. `wasm-opt` (-Oz, and -Os --converge; the smaller gzip is kept) from the pinned npm package
 //      binaryen; both glues of a module load one .wasm
 //      (2 and 3 are reused from target/npm-glue while the modules, the tools and this script are unchanged)
@@ -112,6 +113,21 @@ function generateGlue({ name, path }) {
       writeFileSync(path, readFileSync(path, 'utf8').replace(/^\s*\[Symbol\.dispose\]\(\): void;\n/gm, ''));
     }
   }
+  // The web glue's initSync tells a compiled module from bytes with `instanceof`, which is false
+  // for a WebAssembly.Module from another realm: the Next.js Edge runtime (a vm context) hands a
+  // `.wasm?module` import over compiled outside it. Instantiating such a module works; only the
+  // test is too narrow, so it also accepts the module's own tag.
+  const webGlue = join(glue, `web/${name}.js`);
+  const webGlueText = readFileSync(webGlue, 'utf8');
+  const moduleTest = 'if (!(module instanceof WebAssembly.Module)) {';
+  if (webGlueText.split(moduleTest).length !== 2) throw new Error('the web glue no longer tells modules from bytes as expected: update build.mjs');
+  writeFileSync(
+    webGlue,
+    webGlueText.replace(
+      moduleTest,
+      "if (!(module instanceof WebAssembly.Module) && Object.prototype.toString.call(module) !== '[object WebAssembly.Module]') {",
+    ),
+  );
   renameSync(join(glue, `node/${name}.js`), join(glue, `node/${name}.cjs`));
   renameSync(join(glue, `node/${name}.d.ts`), join(glue, `node/${name}.d.cts`));
   // Both glues load the same .wasm: the Node glue reads the web folder's copy, so the package

@@ -7,18 +7,14 @@
 //   3. the browser test: a Vite build of a page (the README's browser quickstart) from the
 //      installed package, opened in headless Chromium through playwright-core.
 // The last line is always `npm: N passed, N failed`.
-import { execFileSync, spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
-import { dirname, extname, join, normalize } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { inputsHash } from './inputs.mjs';
+import { CHROMIUM, CHROMIUM_FLAGS, ensureBuilt, ensureChromium, npm, pack, root, run, serveStatic, waitFor } from './harness.mjs';
 import { readmeBlocks } from '../test/readme.mjs';
 
-const npm = join(dirname(fileURLToPath(import.meta.url)), '..');
-const root = join(npm, '..');
 const work = join(root, 'target/npm');
 const consumer = join(work, 'consumer');
 const started = Date.now();
@@ -43,11 +39,6 @@ async function timeAsync(label, f) {
   return result;
 }
 
-function run(cmd, args, opts = {}) {
-  console.log(`$ ${cmd} ${args.join(' ')}`);
-  execFileSync(cmd, args, { stdio: 'inherit', ...opts });
-}
-
 function finish() {
   section('summary');
   for (const p of parts) console.log(`${p.name}: ${p.passed} passed, ${p.failed} failed`);
@@ -62,20 +53,7 @@ function finish() {
 async function main() {
   // ---- tools and build ----------------------------------------------------------------------
   section('dependencies and build');
-  const lock = readFileSync(join(npm, 'package-lock.json'));
-  const lockStamp = join(npm, 'node_modules/.clientele-lock');
-  const lockHash = inputsHashOf(lock);
-  if (!existsSync(lockStamp) || readFileSync(lockStamp, 'utf8') !== lockHash) {
-    time('npm ci', () => run('npm', ['ci', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: npm }));
-    writeFileSync(lockStamp, lockHash);
-  }
-  const stamp = join(npm, 'dist/.inputs');
-  const hash = inputsHash(root);
-  if (existsSync(stamp) && readFileSync(stamp, 'utf8').trim() === hash) {
-    console.log('build: dist/ is up to date with its inputs (skipped)');
-  } else {
-    time('build', () => run(process.execPath, [join(npm, 'scripts/build.mjs')], { cwd: root }));
-  }
+  ensureBuilt(time);
 
   // ---- size budget: every .wasm the package ships, gzip, against the budget -----------------------
   section('size');
@@ -96,18 +74,13 @@ async function main() {
   const tarball = time('pack + install', () => {
     rmSync(work, { recursive: true, force: true });
     mkdirSync(consumer, { recursive: true });
-    const packed = JSON.parse(
-      execFileSync('npm', ['pack', '--json', '--pack-destination', work], { cwd: npm, encoding: 'utf8' }),
-    )[0];
-    console.log(`packed ${packed.filename}: ${packed.entryCount} files, ${packed.size} bytes (${packed.unpackedSize} unpacked)`);
+    const tarball = pack(work);
     writeFileSync(
       join(consumer, 'package.json'),
       JSON.stringify({ name: 'clientele-consumer', private: true, type: 'module' }, null, 2) + '\n',
     );
-    run('npm', ['install', '--no-audit', '--no-fund', '--no-package-lock', '--loglevel=error', join(work, packed.filename)], {
-      cwd: consumer,
-    });
-    return join(work, packed.filename);
+    run('npm', ['install', '--no-audit', '--no-fund', '--no-package-lock', '--loglevel=error', tarball], { cwd: consumer });
+    return tarball;
   });
   const installed = join(consumer, 'node_modules/clientele');
   const wasm = readFileSync(join(installed, 'dist/wasm/web/clientele_wasm_bg.wasm'));
@@ -198,35 +171,7 @@ async function main() {
   parts.push({ name: 'browser', ...browser });
 }
 
-function inputsHashOf(buffer) {
-  return createHash('sha256').update(buffer).digest('hex');
-}
-
 // ---- the browser test ------------------------------------------------------------------------
-
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
-
-function ensureChromium() {
-  if (existsSync(CHROMIUM)) return true;
-  if (process.getuid?.() !== 0 || !existsSync('/usr/bin/apt-get')) return false;
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  const quiet = { stdio: ['ignore', 'ignore', 'inherit'], env };
-  console.log('installing chromium with apt-get');
-  spawnSync('apt-get', ['update', '-qq'], quiet);
-  spawnSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'chromium', 'chromium-driver'], quiet);
-  return existsSync(CHROMIUM);
-}
-
-const MIME = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css' };
 
 async function browserTest(blocks) {
   const result = { passed: 0, failed: 0 };
@@ -277,14 +222,11 @@ async function browserTest(blocks) {
 
   // A static server for the build, and the "backend" the quickstart posts to.
   const posted = [];
-  const requested = [];
-  const server = createServer((req, res) => {
-    const url = new URL(req.url, 'http://127.0.0.1');
-    requested.push(url.pathname);
+  const server = await serveStatic(join(page, 'dist'), (req, res, url) => {
     if (url.pathname === '/static/clientele_wasm_bg.wasm' && wasmAsset !== undefined) {
       // Where the README's `clientele/init` example loads the module from.
       res.writeHead(200, { 'content-type': 'application/wasm' }).end(readFileSync(join(page, 'dist/assets', wasmAsset)));
-      return;
+      return true;
     }
     if (req.method === 'POST' && url.pathname === '/api/customers') {
       const chunks = [];
@@ -293,17 +235,11 @@ async function browserTest(blocks) {
         posted.push(JSON.parse(Buffer.concat(chunks).toString('utf8')));
         res.writeHead(201, { 'content-type': 'application/json' }).end('{}');
       });
-      return;
+      return true;
     }
-    const file = normalize(join(page, 'dist', url.pathname === '/' ? 'index.html' : url.pathname));
-    if (!file.startsWith(join(page, 'dist')) || !existsSync(file) || statSync(file).isDirectory()) {
-      res.writeHead(404).end();
-      return;
-    }
-    res.writeHead(200, { 'content-type': MIME[extname(file)] ?? 'application/octet-stream' }).end(readFileSync(file));
+    return false;
   });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const origin = `http://127.0.0.1:${server.address().port}`;
+  const { origin, requested } = server;
 
   const { chromium } = await import(pathToFileURL(join(npm, 'node_modules/playwright-core/index.mjs')).href);
   const chrome = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS, timeout: 60_000 });
@@ -400,14 +336,9 @@ async function browserTest(blocks) {
     }
   } finally {
     await chrome.close();
-    server.close();
+    await server.close();
   }
   return result;
-}
-
-async function waitFor(predicate, ms) {
-  const until = Date.now() + ms;
-  while (!predicate() && Date.now() < until) await new Promise((r) => setTimeout(r, 25));
 }
 
 try {

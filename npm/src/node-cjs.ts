@@ -1,11 +1,18 @@
 // Node CommonJS entry (`require('clientele')`): the same API as the ESM entry, on the `nodejs`
-// glue. The keys module is required on first use of a key.
-import * as glue from '../wasm/node/clientele_wasm.cjs';
+// glue (which reads its .wasm synchronously when required). The keys module is required on first
+// use of a key. A .wasm that cannot be loaded makes the require throw a ClienteleError `init_failed`.
+import { ClienteleError } from './errors.js';
 import { bind, ensureKeys, keysLoader } from './raw.js';
-import type { RawKeys } from './raw.js';
+import type { Raw, RawKeys } from './raw.js';
 
 declare const require: (id: string) => unknown;
 
+let glue: Raw;
+try {
+  glue = require('../wasm/node/clientele_wasm.cjs') as Raw;
+} catch (cause) {
+  throw new ClienteleError({ code: 'init_failed', message: 'the Clientele WebAssembly module could not be loaded', cause });
+}
 bind(glue);
 keysLoader({ sync: () => require('../wasm/node/clientele_keys.cjs') as RawKeys });
 

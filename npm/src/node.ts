@@ -1,14 +1,28 @@
-// Node ESM entry (`import`). The `nodejs` glue (CommonJS) is loaded with `require` rather than
-// `import`: importing CommonJS from ESM runs Node's export lexer over the whole glue, which cost
-// more than compiling the .wasm. Both modules compile synchronously: the main one now, the keys
-// one on first use of a key, so everything is usable as soon as the import returns.
-import { createRequire } from 'node:module';
+// Node ESM entry (`import`; also Deno and Bun, which resolve the `node` condition and load the
+// package from node_modules as files). The `web` glue (ESM, so no CommonJS export lexer runs over
+// it) is instantiated synchronously from the .wasm beside it, read from
+// `new URL('…', import.meta.url)` (a form bundlers that do not take the `node` + `module` entry
+// can recognise and rewrite). The main module loads now, the keys module on first use of a key,
+// so everything is usable as soon as the import returns. A .wasm that cannot be read or
+// instantiated makes the import throw a ClienteleError `init_failed`.
+import { readFileSync } from 'node:fs';
+import * as glue from '../wasm/web/clientele_wasm.js';
+import * as keysGlue from '../wasm/web/clientele_keys.js';
+import { ClienteleError } from './errors.js';
 import { bind, ensureKeys, keysLoader } from './raw.js';
-import type { Raw, RawKeys } from './raw.js';
 
-const require = createRequire(import.meta.url);
-bind(require('../wasm/node/clientele_wasm.cjs') as Raw);
-keysLoader({ sync: () => require('../wasm/node/clientele_keys.cjs') as RawKeys });
+try {
+  glue.initSync({ module: readFileSync(new URL('../wasm/web/clientele_wasm_bg.wasm', import.meta.url)) });
+} catch (cause) {
+  throw new ClienteleError({ code: 'init_failed', message: 'the Clientele WebAssembly module could not be loaded', cause });
+}
+bind(glue);
+keysLoader({
+  sync: () => {
+    keysGlue.initSync({ module: readFileSync(new URL('../wasm/web/clientele_keys_bg.wasm', import.meta.url)) });
+    return keysGlue;
+  },
+});
 
 export * from './api.js';
 
@@ -22,4 +36,3 @@ export const ready: Promise<void> = Promise.resolve();
 export function loadKeys(): Promise<void> {
   return ensureKeys();
 }
-

@@ -43,14 +43,27 @@ test('a plain CommonJS program: require("clientele") works synchronously', () =>
   assert.deepEqual(JSON.parse(r.stdout), ['ClienteleError', 'validation_failed', true]);
 });
 
-test('the exports map: node -> the nodejs glue; browser and default -> the web glue; ./init; the .wasm', () => {
+test('the exports map: workerd, edge-light and node+module (bundlers) -> the .wasm as modules; node -> .wasm read by URL (import), the nodejs glue (require); browser and default -> the web glue; ./init; the .wasm', () => {
   const pkg = JSON.parse(readFileSync(join(INSTALLED, 'package.json'), 'utf8'));
   const dot = pkg.exports['.'];
+  // Workers runtimes first: a resolver takes the first condition it knows, in this order.
+  assert.deepEqual(Object.keys(dot), ['workerd', 'edge-light', 'node', 'browser', 'default']);
+  assert.equal(dot.workerd.default, './dist/esm/worker.js');
+  assert.deepEqual(dot['edge-light'], dot.workerd);
+  // Server bundlers (Turbopack in Next.js) add `module` to `node`; Node, Deno and Bun do not.
+  assert.deepEqual(Object.keys(dot.node), ['module', 'import', 'require']);
+  assert.deepEqual(dot.node.module, dot.workerd);
+  const worker = readFileSync(join(INSTALLED, 'dist/esm/worker.js'), 'utf8');
+  assert.match(worker, /import \w+ from '\.\.\/wasm\/web\/clientele_wasm_bg\.wasm\?module'/);
+  assert.match(worker, /import \w+ from '\.\.\/wasm\/web\/clientele_keys_bg\.wasm\?module'/);
+  const node = readFileSync(join(INSTALLED, 'dist/esm/node.js'), 'utf8');
+  assert.match(node, /readFileSync\(new URL\('\.\.\/wasm\/web\/clientele_wasm_bg\.wasm', import\.meta\.url\)\)/);
+  assert.match(node, /readFileSync\(new URL\('\.\.\/wasm\/web\/clientele_keys_bg\.wasm', import\.meta\.url\)\)/);
   assert.equal(dot.node.import.default, './dist/esm/node.js');
   assert.equal(dot.node.require.default, './dist/cjs/node-cjs.js');
   assert.equal(dot.browser.default, './dist/esm/web.js');
   assert.equal(dot.default.default, './dist/esm/web.js');
-  for (const target of [dot.node.import, dot.node.require, dot.browser, dot.default, pkg.exports['./init']]) {
+  for (const target of [dot.workerd, dot.node.import, dot.node.require, dot.browser, dot.default, pkg.exports['./init']]) {
     assert.ok(statSync(join(INSTALLED, target.types)).isFile(), target.types);
     assert.ok(statSync(join(INSTALLED, target.default)).isFile(), target.default);
   }
@@ -102,11 +115,30 @@ test('the .wasm files: the main and the keys module, each valid, shipped once, l
   assert.ok(!exports('clientele_keys').some((e) => /^bloc_|validateBlocCustomerCreate/.test(e)));
 });
 
-test('Node loads the keys module only when a key is first used', () => {
-  const probe = `
-    import { createRequire } from 'node:module';
-    const require = createRequire(import.meta.url);
+test('Node loads the keys module only when a key is first used (import and require)', () => {
+  // import: the entry reads the keys .wasm (fs.readFileSync, watched here) on first use of a key.
+  const esmProbe = `
+    import fs from 'node:fs';
+    import { syncBuiltinESMExports } from 'node:module';
+    const reads = [];
+    const readFileSync = fs.readFileSync;
+    fs.readFileSync = (path, ...rest) => { reads.push(String(path)); return readFileSync(path, ...rest); };
+    syncBuiltinESMExports();
+    const read = (name) => reads.some((p) => p.endsWith(name));
     const m = await import('clientele');
+    const main = read('clientele_wasm_bg.wasm');
+    const before = read('clientele_keys_bg.wasm');
+    m.validateBlocCustomerCreate(${JSON.stringify(GOOD)});
+    const afterValidation = read('clientele_keys_bg.wasm');
+    let code;
+    try { m.SigningKey.fromPem('not a key'); } catch (e) { code = e.code; }
+    console.log(JSON.stringify([main, before, afterValidation, read('clientele_keys_bg.wasm'), code]));`;
+  const esm = spawnSync(process.execPath, ['--input-type=module', '-e', esmProbe], { encoding: 'utf8' });
+  assert.equal(esm.status, 0, esm.stderr);
+  assert.deepEqual(JSON.parse(esm.stdout), [true, false, false, true, 'signature_invalid_key']);
+  // require: the keys glue is required on first use of a key.
+  const cjsProbe = `
+    const m = require('clientele');
     const keysGlue = require.resolve('clientele/package.json').replace('package.json', 'dist/wasm/node/clientele_keys.cjs');
     const cached = () => Object.keys(require.cache).includes(keysGlue);
     const before = cached();
@@ -115,9 +147,9 @@ test('Node loads the keys module only when a key is first used', () => {
     let code;
     try { m.SigningKey.fromPem('not a key'); } catch (e) { code = e.code; }
     console.log(JSON.stringify([before, afterValidation, cached(), code]));`;
-  const r = spawnSync(process.execPath, ['--input-type=module', '-e', probe], { encoding: 'utf8' });
-  assert.equal(r.status, 0, r.stderr);
-  assert.deepEqual(JSON.parse(r.stdout), [false, false, true, 'signature_invalid_key']);
+  const cjs = spawnSync(process.execPath, ['-e', cjsProbe], { encoding: 'utf8' });
+  assert.equal(cjs.status, 0, cjs.stderr);
+  assert.deepEqual(JSON.parse(cjs.stdout), [false, false, true, 'signature_invalid_key']);
 });
 
 test('a page-like global (window, document) in Node is still Node: BlocClient starts', () => {
