@@ -296,6 +296,14 @@ pub struct HttpRequest {
 }
 
 impl HttpRequest {
+    /// Whether sending this request a second time has the effect of sending it once: its
+    /// method is idempotent (GET, PUT, DELETE) or it carries an `Idempotency-Key` (every
+    /// modifying OffBlocks request does). Only such requests are retried after a transport
+    /// failure or a server error.
+    pub fn is_retry_safe(&self) -> bool {
+        self.method.is_idempotent() || self.header("Idempotency-Key").is_some()
+    }
+
     /// The value of the first header called `name` (case-insensitive).
     pub fn header(&self, name: &str) -> Option<&str> {
         find_header(&self.headers, name)

@@ -39,6 +39,8 @@
 //! ## Modules
 //! - [`http`]: the request/response descriptions (the sans-IO boundary).
 //! - [`bloc`]: Bloc customers, KYC upgrades, paging and webhooks.
+//! - [`client`]: the client engine: retries, waits, tokens and re-signing, decided once for every
+//!   host.
 //! - [`offblocks`]: OffBlocks customers: signed requests, idempotency, the ownership challenge,
 //!   webhooks.
 //! - [`sig`]: RFC 9530 Content-Digest and RFC 9421 HTTP Message Signatures (provider-neutral).
@@ -46,6 +48,7 @@
 //! - [`error`]: the error types.
 
 pub mod bloc;
+pub mod client;
 mod encoding;
 pub mod error;
 pub mod http;
@@ -63,8 +66,9 @@ mod wire;
 uniffi::setup_scaffolding!("clientele_core");
 
 pub use error::{
-    ApiError, ApiErrorKind, ChallengeError, ConfigError, CredentialsError, DecodeError, Error,
-    Provider, RetryAfter, ValidationError, WebhookError,
+    ApiError, ApiErrorKind, ChallengeError, ConfigError, CredentialsError, DecodeError,
+    ERROR_CODES, Error, ErrorKind, Provider, RetryAfter, TransportError, TransportFailure,
+    ValidationError, WebhookError, kind_of_code,
 };
 pub use validate::{Issue, IssueCode};
 pub use wire::Extra;

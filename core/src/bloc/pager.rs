@@ -129,16 +129,21 @@ impl CustomerPager {
 
     /// The request for the next page, or `None` when every page has been seen.
     pub fn next_request(&self, bloc: &Bloc) -> Result<Option<HttpRequest>, Error> {
-        let Some(page) = self.next_page else {
-            return Ok(None);
-        };
-        let query = CustomerListQuery {
+        self.next_query()
+            .map(|query| bloc.build_list_customers(&query))
+            .transpose()
+    }
+
+    /// The query of the next page (for a [`crate::client::BlocOperation::ListCustomers`]), or
+    /// `None` when every page has been seen.
+    pub fn next_query(&self) -> Option<CustomerListQuery> {
+        let page = self.next_page?;
+        Some(CustomerListQuery {
             // The first page is asked for exactly as documented (no parameter) unless the
             // caller chose a page.
             page: (page > 1 || self.query.page.is_some()).then_some(page),
             ..self.query.clone()
-        };
-        bloc.build_list_customers(&query).map(Some)
+        })
     }
 
     /// Records a parsed page: moves to the next one, or finishes when `has_next` is false or the

@@ -204,7 +204,7 @@ impl SigningRequest {
 
 /// What an operation is, for classifying its errors.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Op {
+pub(crate) enum Op {
     Token,
     Create,
     Read,
@@ -607,7 +607,7 @@ fn decode_error(response: &HttpResponse, path: &str, message: &str) -> Error {
 }
 
 /// Maps a non-2xx answer to an error, with OffBlocks' meanings of 409 and 422.
-fn check_status(response: &HttpResponse, op: Op) -> Result<(), Error> {
+pub(crate) fn check_status(response: &HttpResponse, op: Op) -> Result<(), Error> {
     if response.is_success() {
         return Ok(());
     }
