@@ -425,14 +425,20 @@ fn the_error_vocabulary_is_complete() {
         let text = std::fs::read_to_string(&path).unwrap();
         // The body of every `fn code(`: up to the first line that closes it at its indentation.
         for (at, _) in text.match_indices("fn code(") {
-            let body: String = text[at..]
+            let body: String = text
+                .get(at..)
+                .unwrap()
                 .lines()
                 .take_while(|l| !(l.starts_with("    }") && l.len() == 5))
                 .collect::<Vec<_>>()
                 .join("\n");
             for part in body.split("=> \"").skip(1) {
                 let code = part.split('"').next().unwrap();
-                assert!(kind_of_code(code).is_some(), "{code} ({}) is not in ERROR_CODES", path.display());
+                assert!(
+                    kind_of_code(code).is_some(),
+                    "{code} ({}) is not in ERROR_CODES",
+                    path.display()
+                );
                 found += 1;
             }
         }
