@@ -18,6 +18,13 @@ use crate::{CalendarDate, Result};
 #[derive(Debug, uniffi::Object)]
 pub struct Bloc(core::Bloc);
 
+impl Bloc {
+    /// The core context (for the client engine).
+    pub(crate) fn core(&self) -> &core::Bloc {
+        &self.0
+    }
+}
+
 #[uniffi::export]
 impl Bloc {
     /// A context for `secret_key` against Bloc's API (`https://api.blochq.io/v1`). The key's

@@ -2,7 +2,7 @@
 
 use clientele_core::sig::SignatureError;
 use clientele_core::validate::Issue;
-use clientele_core::{Error, Provider, RetryAfter};
+use clientele_core::{Error, ErrorKind, Provider, RetryAfter};
 
 use crate::UtcDateTime;
 
@@ -115,18 +115,19 @@ pub enum ClienteleError {
         /// What is wrong.
         message: String,
     },
-    /// Raised by the Kotlin and Swift host layers, never by the core: the request could not be
-    /// sent or no answer came in time (`timeout`, `transport_failed`).
+    /// No usable answer: the request timed out (`timeout`), could not be sent or its answer not
+    /// read (`network_error`), or the call was cancelled (`aborted`). Decided by the core's
+    /// engine from what the host's transport reported.
     #[error("{message}")]
     Transport {
-        /// `timeout` or `transport_failed`.
+        /// `timeout`, `network_error` or `aborted`.
         code: String,
-        /// What happened.
+        /// What happened (the method and URL; never headers or body).
         message: String,
         /// Whether the time limit ran out.
         timed_out: bool,
-        /// Whether resending the same request is safe (the host knows whether the operation is
-        /// idempotent).
+        /// Whether resending the same request is safe (a retry-safe request: idempotent method
+        /// or an Idempotency-Key).
         retryable: bool,
     },
     /// An error of a kind this version of the bindings does not classify.
@@ -141,6 +142,24 @@ pub enum ClienteleError {
 
 #[uniffi::export]
 impl ClienteleError {
+    /// The family of the error (the core's one vocabulary).
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            ClienteleError::Validation { .. } => ErrorKind::Validation,
+            ClienteleError::Api { .. } => ErrorKind::Api,
+            ClienteleError::Decode { .. } => ErrorKind::Decode,
+            ClienteleError::Credentials { .. } => ErrorKind::Credentials,
+            ClienteleError::Config { .. } => ErrorKind::Config,
+            ClienteleError::Webhook { .. } => ErrorKind::Webhook,
+            ClienteleError::Signature { .. } => ErrorKind::Signature,
+            ClienteleError::Challenge { .. } => ErrorKind::Challenge,
+            ClienteleError::Transport { .. } => ErrorKind::Transport,
+            ClienteleError::Other { code, .. } => {
+                clientele_core::kind_of_code(code).unwrap_or(ErrorKind::Internal)
+            }
+        }
+    }
+
     /// Whether sending the same request again is safe and may succeed.
     pub fn is_retryable(&self) -> bool {
         match self {
@@ -201,6 +220,12 @@ impl From<Error> for ClienteleError {
             Error::Webhook(_) => ClienteleError::Webhook { code, message },
             Error::Signature(_) => ClienteleError::Signature { code, message },
             Error::Challenge(_) => ClienteleError::Challenge { code, message },
+            Error::Transport(e) => ClienteleError::Transport {
+                code,
+                message,
+                timed_out: e.failure == clientele_core::TransportFailure::Timeout,
+                retryable: e.retryable,
+            },
             _ => ClienteleError::Other { code, message },
         }
     }

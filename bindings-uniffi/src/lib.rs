@@ -10,6 +10,9 @@
 //!   the `offblocks_parse_*` functions, the ownership challenge, webhooks with classification and
 //!   the [`offblocks::WebhookDeduplicator`], and the token refresh helper.
 //! - **sig**: keys from PEM or JWK, `Content-Digest`, signature verification.
+//! - **client**: the client engine (`BlocCall`, `OffBlocksSession`, `OffBlocksCall`): every
+//!   retry, wait, token refresh and re-signing decided by the core; the hosts only perform the
+//!   actions it returns.
 //!
 //! Generated bindings are never committed: `bindings-uniffi/generate.sh` writes them into
 //! `target/`.
@@ -27,6 +30,7 @@ uniffi::use_remote_type!(clientele_core::UtcDateTime);
 uniffi::use_remote_type!(clientele_core::CalendarDate);
 
 pub mod bloc;
+pub mod client;
 mod error;
 pub mod offblocks;
 pub mod sig;
@@ -41,15 +45,6 @@ pub type Result<T, E = ClienteleError> = std::result::Result<T, E>;
 #[uniffi::export]
 pub fn core_version() -> String {
     clientele_core::VERSION.to_owned()
-}
-
-/// Whether sending `request` a second time has the same effect as sending it once: its method is
-/// idempotent (GET, PUT, DELETE), or it carries an `Idempotency-Key` (every modifying OffBlocks
-/// request does). Hosts retry requests that failed in transport (timeouts, dropped connections)
-/// only when this holds; API errors say it themselves (`ClienteleError.is_retryable`).
-#[uniffi::export]
-pub fn request_is_retry_safe(request: &clientele_core::http::HttpRequest) -> bool {
-    request.method.is_idempotent() || request.header("Idempotency-Key").is_some()
 }
 
 /// Declares, for open enums (known values plus `Other(String)`), the two functions hosts need:

@@ -16,6 +16,13 @@ use crate::convert::{JsResult, OrThrow, date, input, output, parsed, response};
 #[wasm_bindgen]
 pub struct Bloc(CoreBloc);
 
+impl Bloc {
+    /// The core context (for the client engine).
+    pub(crate) fn core(&self) -> &CoreBloc {
+        &self.0
+    }
+}
+
 #[wasm_bindgen]
 impl Bloc {
     /// A context for `secretKey` (`sk_test_...` or `sk_live_...`), against `baseUrl` when given.

@@ -70,6 +70,7 @@ pub fn error(err: Error) -> JsValue {
     e.set_name("ClienteleError");
     let obj: &Object = e.as_ref();
     set(obj, "code", &JsValue::from_str(err.code()));
+    set(obj, "kind", &JsValue::from_str(err.kind().as_str()));
     set(obj, "retryable", &JsValue::from_bool(err.is_retryable()));
     set(
         obj,

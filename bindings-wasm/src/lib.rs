@@ -10,6 +10,8 @@
 
 #[cfg(not(feature = "keys"))]
 pub mod bloc;
+#[cfg(not(feature = "keys"))]
+pub mod client;
 pub mod convert;
 #[cfg(feature = "keys")]
 pub mod keys;
