@@ -6,7 +6,7 @@
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use clientele_core::client::{
-    self as core, Action, BlocOperation, CallOptions, ClientOptions, Defaults, OffBlocksOperation,
+    self as core, Action, BlocOperation, CallOptions, Defaults, EngineOptions, OffBlocksOperation,
     TokenSource,
 };
 use clientele_core::http::HttpResponse;
@@ -30,7 +30,7 @@ pub fn client_defaults() -> Defaults {
 
 /// The client options with a call's overrides.
 #[uniffi::export]
-pub fn client_options_with(options: ClientOptions, call: CallOptions) -> ClientOptions {
+pub fn client_options_with(options: EngineOptions, call: CallOptions) -> EngineOptions {
     options.with(call)
 }
 
@@ -69,7 +69,7 @@ pub struct BlocCall(Mutex<core::BlocCall>);
 impl BlocCall {
     /// A call of `operation` with `options`.
     #[uniffi::constructor]
-    pub fn new(operation: BlocOperation, options: ClientOptions) -> Arc<Self> {
+    pub fn new(operation: BlocOperation, options: EngineOptions) -> Arc<Self> {
         Arc::new(BlocCall(Mutex::new(core::BlocCall::new(
             operation, options,
         ))))
@@ -173,7 +173,7 @@ pub struct OffBlocksCall(Mutex<core::OffBlocksCall>);
 impl OffBlocksCall {
     /// A call of `operation` with `options`.
     #[uniffi::constructor]
-    pub fn new(operation: OffBlocksOperation, options: ClientOptions) -> Arc<Self> {
+    pub fn new(operation: OffBlocksOperation, options: EngineOptions) -> Arc<Self> {
         Arc::new(OffBlocksCall(Mutex::new(core::OffBlocksCall::new(
             operation, options,
         ))))

@@ -3,7 +3,7 @@
 //! (`clientele_core::client`).
 
 use clientele_core::client::{
-    self as core, Action, BlocOperation, ClientOptions, Defaults, OffBlocksOperation, Purpose,
+    self as core, Action, BlocOperation, Defaults, EngineOptions, OffBlocksOperation, Purpose,
     TokenSource,
 };
 use clientele_core::http::HttpRequest;
@@ -95,7 +95,7 @@ impl BlocCall {
     #[wasm_bindgen(constructor)]
     pub fn new(operation: &str, options: &str) -> JsResult<BlocCall> {
         let operation: BlocOperation = input(operation, "operation")?;
-        let options: ClientOptions = input(options, "options")?;
+        let options: EngineOptions = input(options, "options")?;
         Ok(BlocCall(core::BlocCall::new(operation, options)))
     }
 
@@ -197,7 +197,7 @@ impl OffBlocksCall {
     #[wasm_bindgen(constructor)]
     pub fn new(operation: &str, options: &str) -> JsResult<OffBlocksCall> {
         let operation: OffBlocksOperation = input(operation, "operation")?;
-        let options: ClientOptions = input(options, "options")?;
+        let options: EngineOptions = input(options, "options")?;
         Ok(OffBlocksCall(core::OffBlocksCall::new(operation, options)))
     }
 

@@ -13,7 +13,7 @@ mod common;
 use chrono::{DateTime, Duration, Utc};
 use clientele_core::bloc::{Bloc, CustomerPager};
 use clientele_core::client::{
-    Action, BlocCall, BlocOperation, ClientOptions, OffBlocksCall, OffBlocksOperation,
+    Action, BlocCall, BlocOperation, EngineOptions, OffBlocksCall, OffBlocksOperation,
     OffBlocksSession, Purpose, TokenSource,
 };
 use clientele_core::http::{HttpRequest, HttpResponse};
@@ -148,8 +148,8 @@ impl Script<'_> {
     }
 }
 
-fn options(case: &Value) -> ClientOptions {
-    let mut options = ClientOptions::default();
+fn options(case: &Value) -> EngineOptions {
+    let mut options = EngineOptions::default();
     if let Some(over) = case.get("options") {
         let mut all = serde_json::to_value(options).unwrap();
         for (k, v) in over.as_object().unwrap() {
@@ -183,7 +183,7 @@ fn script<'a>(case: &'a Value, failures: &'a mut Vec<String>) -> Script<'a> {
 fn run_bloc(
     bloc: &Bloc,
     op: BlocOperation,
-    options: ClientOptions,
+    options: EngineOptions,
     s: &mut Script,
 ) -> Result<HttpResponse, Error> {
     let mut call = BlocCall::new(op, options);

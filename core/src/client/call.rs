@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::operation::{BlocOperation, OffBlocksOperation, token_error};
-use super::policy::ClientOptions;
+use super::policy::EngineOptions;
 use super::session::OffBlocksSession;
 use crate::bloc::Bloc;
 use crate::error::{Error, TransportError, TransportFailure};
@@ -88,7 +88,7 @@ impl Retries {
         &mut self,
         error: Error,
         retry_after: Option<crate::RetryAfter>,
-        options: &ClientOptions,
+        options: &EngineOptions,
         now: DateTime<Utc>,
         jitter: f64,
     ) -> Result<Action, Error> {
@@ -131,7 +131,7 @@ fn out_of_order(what: &str) -> Error {
 
 fn send(
     request: HttpRequest,
-    options: &ClientOptions,
+    options: &EngineOptions,
     retries: &mut Retries,
     purpose: Purpose,
 ) -> Action {
@@ -150,14 +150,14 @@ fn send(
 #[derive(Debug)]
 pub struct BlocCall {
     operation: BlocOperation,
-    options: ClientOptions,
+    options: EngineOptions,
     retries: Retries,
     request: Option<HttpRequest>,
 }
 
 impl BlocCall {
     /// A call of `operation` with `options` (the client's, with the call's overrides).
-    pub fn new(operation: BlocOperation, options: ClientOptions) -> Self {
+    pub fn new(operation: BlocOperation, options: EngineOptions) -> Self {
         BlocCall {
             operation,
             options,
@@ -254,7 +254,7 @@ enum Stage {
 #[derive(Debug)]
 pub struct OffBlocksCall {
     operation: OffBlocksOperation,
-    options: ClientOptions,
+    options: EngineOptions,
     stage: Stage,
     retries: Retries,
     token_retries: Retries,
@@ -268,7 +268,7 @@ pub struct OffBlocksCall {
 
 impl OffBlocksCall {
     /// A call of `operation` with `options` (the client's, with the call's overrides).
-    pub fn new(operation: OffBlocksOperation, options: ClientOptions) -> Self {
+    pub fn new(operation: OffBlocksOperation, options: EngineOptions) -> Self {
         OffBlocksCall {
             operation,
             options,

@@ -11,13 +11,13 @@
 //! ```
 //! use chrono::DateTime;
 //! use clientele_core::bloc::Bloc;
-//! use clientele_core::client::{Action, BlocCall, BlocOperation, ClientOptions};
+//! use clientele_core::client::{Action, BlocCall, BlocOperation, EngineOptions};
 //! use clientele_core::http::HttpResponse;
 //!
 //! let bloc = Bloc::new("sk_test_0123456789abcdef")?;
 //! let mut call = BlocCall::new(
 //!     BlocOperation::GetCustomer { customer_id: "6410612c7f1b4b36103f872a".into() },
-//!     ClientOptions::default(),
+//!     EngineOptions::default(),
 //! );
 //! let now = DateTime::from_timestamp(1_763_700_000, 0).unwrap();
 //! let mut action = call.start(&bloc, now)?;
@@ -53,5 +53,5 @@ mod session;
 
 pub use call::{Action, BlocCall, OffBlocksCall, Purpose};
 pub use operation::{BlocOperation, OffBlocksOperation};
-pub use policy::{CallOptions, ClientOptions, Defaults, defaults};
+pub use policy::{CallOptions, Defaults, EngineOptions, defaults};
 pub use session::{OffBlocksSession, TokenSource};

@@ -5,14 +5,15 @@ use serde::{Deserialize, Serialize};
 
 use crate::RetryAfter;
 
-/// How a client times out, retries and refreshes. One set of defaults ([`ClientOptions::default`])
+/// How a client times out, retries and refreshes, in the engine's units (milliseconds and
+/// seconds). One set of defaults ([`EngineOptions::default`])
 /// for every host; hosts present the same names in their own units (milliseconds in JavaScript,
 /// `Duration` in Kotlin, `TimeInterval` in Swift).
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
-pub struct ClientOptions {
+pub struct EngineOptions {
     /// Time limit of one attempt, from sending to the end of the answer's body; 0 means none.
     /// Default 30,000 ms.
     pub timeout_ms: u32,
@@ -35,19 +36,19 @@ pub struct ClientOptions {
 
 /// The defaults, written once.
 pub mod defaults {
-    /// [`super::ClientOptions::timeout_ms`].
+    /// [`super::EngineOptions::timeout_ms`].
     pub const TIMEOUT_MS: u32 = 30_000;
-    /// [`super::ClientOptions::max_retries`].
+    /// [`super::EngineOptions::max_retries`].
     pub const MAX_RETRIES: u32 = 2;
-    /// [`super::ClientOptions::base_delay_ms`].
+    /// [`super::EngineOptions::base_delay_ms`].
     pub const BASE_DELAY_MS: u32 = 500;
-    /// [`super::ClientOptions::max_delay_ms`].
+    /// [`super::EngineOptions::max_delay_ms`].
     pub const MAX_DELAY_MS: u32 = 8_000;
-    /// [`super::ClientOptions::max_retry_after_ms`].
+    /// [`super::EngineOptions::max_retry_after_ms`].
     pub const MAX_RETRY_AFTER_MS: u32 = 60_000;
-    /// [`super::ClientOptions::token_refresh_margin_s`].
+    /// [`super::EngineOptions::token_refresh_margin_s`].
     pub const TOKEN_REFRESH_MARGIN_S: u32 = 60;
-    /// [`super::ClientOptions::resign_after_s`].
+    /// [`super::EngineOptions::resign_after_s`].
     pub const RESIGN_AFTER_S: u32 = 30;
     /// The oldest webhook signature accepted, in seconds (as Stripe's tolerance).
     pub const WEBHOOK_MAX_AGE_S: u32 = 300;
@@ -55,9 +56,9 @@ pub mod defaults {
     pub const WEBHOOK_DEDUPE_CAPACITY: u32 = 10_000;
 }
 
-impl Default for ClientOptions {
+impl Default for EngineOptions {
     fn default() -> Self {
-        ClientOptions {
+        EngineOptions {
             timeout_ms: defaults::TIMEOUT_MS,
             max_retries: defaults::MAX_RETRIES,
             base_delay_ms: defaults::BASE_DELAY_MS,
@@ -77,7 +78,7 @@ impl Default for ClientOptions {
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 pub struct Defaults {
     /// The client options' defaults.
-    pub client: ClientOptions,
+    pub client: EngineOptions,
     /// The oldest webhook signature accepted, in seconds.
     pub webhook_max_age_s: u32,
     /// How many event ids a webhook deduplicator remembers.
@@ -87,7 +88,7 @@ pub struct Defaults {
 impl Default for Defaults {
     fn default() -> Self {
         Defaults {
-            client: ClientOptions::default(),
+            client: EngineOptions::default(),
             webhook_max_age_s: defaults::WEBHOOK_MAX_AGE_S,
             webhook_dedupe_capacity: defaults::WEBHOOK_DEDUPE_CAPACITY,
         }
@@ -100,15 +101,15 @@ impl Default for Defaults {
 #[serde(rename_all = "camelCase", default)]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 pub struct CallOptions {
-    /// Overrides [`ClientOptions::timeout_ms`].
+    /// Overrides [`EngineOptions::timeout_ms`].
     #[cfg_attr(feature = "wasm", tsify(optional))]
     pub timeout_ms: Option<u32>,
-    /// Overrides [`ClientOptions::max_retries`].
+    /// Overrides [`EngineOptions::max_retries`].
     #[cfg_attr(feature = "wasm", tsify(optional))]
     pub max_retries: Option<u32>,
 }
 
-impl ClientOptions {
+impl EngineOptions {
     /// These options with a call's overrides.
     pub fn with(mut self, call: CallOptions) -> Self {
         if let Some(ms) = call.timeout_ms {
@@ -171,7 +172,7 @@ mod tests {
 
     #[test]
     fn backoff_doubles_with_jitter_up_to_the_cap() {
-        let o = ClientOptions::default();
+        let o = EngineOptions::default();
         assert_eq!(o.backoff_ms(0, 0.0), 250);
         assert_eq!(o.backoff_ms(0, 1.0), 500);
         assert_eq!(o.backoff_ms(0, 0.5), 375);
@@ -185,7 +186,7 @@ mod tests {
 
     #[test]
     fn retry_after_is_waited_exactly_up_to_the_cap() {
-        let o = ClientOptions::default();
+        let o = EngineOptions::default();
         let now = DateTime::from_timestamp(1_700_000_000, 0).unwrap();
         assert_eq!(
             o.wait_ms(0, 0.3, Some(RetryAfter::Seconds(2)), now),
