@@ -378,6 +378,10 @@ fn offblocks_exchanges() {
                     }
                     Action::Done { response, .. } => {
                         break Ok(match name {
+                            "access_token" => {
+                                let (token, expires_at) = session.token().unwrap();
+                                json!({"token": token, "expiresAt": expires_at})
+                            }
                             "create_customer" => {
                                 json!(OffBlocks::parse_create_customer(&response)?)
                             }

@@ -64,7 +64,8 @@ pub enum Action {
         /// The error code that caused the wait (`rate_limited`, `server_error`, `timeout`, ...).
         cause: String,
     },
-    /// The call succeeded: parse `response` with the operation's parse function.
+    /// The call succeeded: parse `response` with the operation's parse function (for the
+    /// access token operation, read the session's token instead).
     Done {
         /// The final answer (2xx).
         response: HttpResponse,
@@ -296,10 +297,13 @@ impl OffBlocksCall {
         if !matches!(self.stage, Stage::New) {
             return Err(out_of_order("started twice"));
         }
+        let token_only = matches!(self.operation, OffBlocksOperation::AccessToken);
         if session.needs_token(now, self.options.token_refresh_margin_s) {
-            // Refuse invalid input before spending a round trip on a token.
-            let placeholder = session.base().with_token("placeholder")?;
-            self.operation.build(&placeholder, now)?;
+            if !token_only {
+                // Refuse invalid input before spending a round trip on a token.
+                let placeholder = session.base().with_token("placeholder")?;
+                self.operation.build(&placeholder, now)?;
+            }
             return self.acquire_token(session);
         }
         self.build(session, now)
@@ -501,6 +505,14 @@ impl OffBlocksCall {
         let ctx = session
             .context()
             .ok_or_else(|| out_of_order("no token to build with"))?;
+        if matches!(self.operation, OffBlocksOperation::AccessToken) {
+            // The token is ready: nothing else to send.
+            self.stage = Stage::Finished;
+            return Ok(Action::Done {
+                response: HttpResponse::new(200, Vec::new(), Vec::new()),
+                attempts: self.token_retries.sent,
+            });
+        }
         let pending = self.operation.build(ctx, now)?;
         self.generation = session.generation();
         Ok(self.sign(pending))

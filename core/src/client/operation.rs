@@ -151,6 +151,9 @@ impl BlocOperation {
 #[serde(tag = "operation", rename_all = "snake_case")]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 pub enum OffBlocksOperation {
+    /// The session's bearer token: obtained (or refreshed) when the session needs one, else the
+    /// one it holds. Sends nothing else; `Done` means the session's token is ready to read.
+    AccessToken,
     /// `POST /customers`.
     #[serde(rename_all = "camelCase")]
     CreateCustomer {
@@ -213,6 +216,7 @@ impl OffBlocksOperation {
     /// The operation's name, as the fixtures and hooks write it (`create_customer`, ...).
     pub fn name(&self) -> &'static str {
         match self {
+            OffBlocksOperation::AccessToken => "access_token",
             OffBlocksOperation::CreateCustomer { .. } => "create_customer",
             OffBlocksOperation::ListCustomers => "list_customers",
             OffBlocksOperation::GetCustomer { .. } => "get_customer",
@@ -227,6 +231,9 @@ impl OffBlocksOperation {
     /// The request waiting for its signature.
     pub fn build(&self, ctx: &OffBlocks, now: DateTime<Utc>) -> Result<SigningRequest, Error> {
         match self {
+            OffBlocksOperation::AccessToken => Err(Error::Internal(
+                "the access token operation builds no request".into(),
+            )),
             OffBlocksOperation::CreateCustomer {
                 input,
                 idempotency_key,
@@ -261,6 +268,7 @@ impl OffBlocksOperation {
     /// How OffBlocks' answers to this operation are read (which 409 means what).
     fn class(&self) -> Op {
         match self {
+            OffBlocksOperation::AccessToken => Op::Token,
             OffBlocksOperation::CreateCustomer { .. } => Op::Create,
             OffBlocksOperation::ListCustomers
             | OffBlocksOperation::GetCustomer { .. }
