@@ -239,6 +239,12 @@ impl CustomerPager {
         Ok(self.with(|p| p.next_request(&bloc.0))?)
     }
 
+    /// The query of the next page (for the client engine's `ListCustomers` operation), or
+    /// nothing when every page has been seen.
+    pub fn next_query(&self) -> Option<CustomerListQuery> {
+        self.with(|p| p.next_query())
+    }
+
     /// Records a parsed page: moves on, or finishes when `hasNext` is false or the page is empty.
     pub fn advance(&self, page: &CustomerPage) -> Result<()> {
         Ok(self.with(|p| p.advance(page))?)

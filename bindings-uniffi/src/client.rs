@@ -106,8 +106,10 @@ impl BlocCall {
     }
 }
 
-/// The bearer token an OffBlocks session holds.
+/// The bearer token an OffBlocks session holds. `Debug` (Kotlin's `toString`, Swift's
+/// `description`) never shows the token.
 #[derive(uniffi::Record)]
+#[uniffi::export(Debug)]
 pub struct SessionToken {
     /// The token.
     pub token: String,
@@ -141,6 +143,12 @@ impl OffBlocksSession {
         Ok(Arc::new(OffBlocksSession(Mutex::new(
             core::OffBlocksSession::new(base_url, signing, challenge_paths, source)?,
         ))))
+    }
+
+    /// Uses `token` from now on: a token the app's provider gave earlier (kept across launches,
+    /// say). The engine refreshes it by the usual rules.
+    pub fn set_token(&self, token: &str, expires_at: Option<UtcDateTime>) -> Result<()> {
+        Ok(locked(&self.0).set_token(token, expires_at)?)
     }
 
     /// The token in use, if any.

@@ -48,6 +48,16 @@ impl SigningKey {
         self.0.algorithm()
     }
 
+    /// Signs `base` (the client engine's `Sign` action: an RFC 9421 signature base) as
+    /// `algorithm`, which must be the key's own (else `signature_algorithm_mismatch`): raw `r||s`
+    /// for ECDSA, deterministic (RFC 6979).
+    pub fn sign_as(&self, algorithm: Algorithm, base: Vec<u8>) -> Result<Vec<u8>> {
+        Ok(self
+            .0
+            .sign_as(algorithm, &base)
+            .map_err(clientele_core::Error::from)?)
+    }
+
     /// The matching verifying key (for HMAC, the same shared secret).
     pub fn public_key(&self) -> Arc<VerifyingKey> {
         Arc::new(VerifyingKey(self.0.public_key()))

@@ -16,13 +16,6 @@ use crate::convert::{JsResult, OrThrow, date, input, output, parsed, response};
 #[wasm_bindgen]
 pub struct Bloc(CoreBloc);
 
-impl Bloc {
-    /// The core context (for the client engine).
-    pub(crate) fn core(&self) -> &CoreBloc {
-        &self.0
-    }
-}
-
 #[wasm_bindgen]
 impl Bloc {
     /// A context for `secretKey` (`sk_test_...` or `sk_live_...`), against `baseUrl` when given.
@@ -263,6 +256,13 @@ impl Pager {
             .transpose()
     }
 
+    /// The query of the next page (for the client engine's `list_customers` operation), or
+    /// `undefined` when every page has been seen.
+    #[wasm_bindgen(js_name = nextQuery)]
+    pub fn next_query(&self) -> JsResult<Option<String>> {
+        self.0.next_query().map(|q| output(&q)).transpose()
+    }
+
     /// Parses the answer to `nextRequest` and records it; returns the page. Throws the answer's
     /// error, or `paging_ignored` if the same page came back twice.
     ///
@@ -280,12 +280,6 @@ impl Pager {
     pub fn is_finished(&self) -> bool {
         self.0.is_finished()
     }
-}
-
-/// The `X-Bloc-Webhook` value Bloc sends for `body` (for tests and emulators).
-#[wasm_bindgen(js_name = blocWebhookSign)]
-pub fn webhook_sign(secret: &str, body: &[u8]) -> String {
-    webhook::sign(secret, body)
 }
 
 /// Verifies a delivery's RAW body against its headers (`X-Bloc-Webhook`, any case) and parses

@@ -1,10 +1,10 @@
-//! The client engine for JS: each call is an object the npm clients drive with events and that
-//! answers with the next action as JSON text. Every decision is the core's
-//! (`clientele_core::client`).
+//! The client module for JS (`clientele_client`, feature `client`): the client engine. Each call
+//! is an object the npm clients drive with events and that answers with the next action as JSON
+//! text. Every decision is the core's (`clientele_core::client`). The module has its own Bloc
+//! context (the main module's objects live in another memory).
 
 use clientele_core::client::{
-    self as core, Action, BlocOperation, Defaults, EngineOptions, OffBlocksOperation, Purpose,
-    TokenSource,
+    self as core, Action, BlocOperation, EngineOptions, OffBlocksOperation, Purpose, TokenSource,
 };
 use clientele_core::http::HttpRequest;
 use clientele_core::offblocks::{ChallengePaths, SigningConfig};
@@ -12,7 +12,6 @@ use clientele_core::sig::{Algorithm, SignatureEncoding};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
-use crate::bloc::Bloc;
 use crate::convert::{JsResult, OrThrow, input, instant, output, response};
 
 /// An action as the JS side reads it. `done` does not repeat the answer: the host has it.
@@ -72,16 +71,36 @@ fn failure(text: &str) -> JsResult<clientele_core::TransportFailure> {
 }
 
 /// Every default of the clients (timeouts, retries, token and signature ages, webhook max age
-/// and dedupe capacity), written once in the core.
+/// and dedupe capacity), written once in the core, as JSON.
 #[wasm_bindgen(js_name = clientDefaults)]
 pub fn client_defaults() -> JsResult<String> {
-    output(&Defaults::default())
+    output(&clientele_core::client::Defaults::default())
 }
 
-/// The kind of a stable error code (`undefined` for a code Clientele does not produce).
+/// The kind of a stable error code (`undefined` for a code Clientele does not produce): the core's
+/// one vocabulary. (In this module rather than the main one, whose size every page pays: the
+/// package's own tests check the kinds it names against it.)
 #[wasm_bindgen(js_name = errorKindOfCode)]
 pub fn error_kind_of_code(code: &str) -> Option<String> {
     clientele_core::kind_of_code(code).map(|k| k.as_str().to_owned())
+}
+
+/// A Bloc context for the engine: the secret key and the base URL.
+#[wasm_bindgen]
+pub struct BlocContext(clientele_core::bloc::Bloc);
+
+#[wasm_bindgen]
+impl BlocContext {
+    /// A context for `secretKey`, against `baseUrl` when given.
+    #[wasm_bindgen(constructor)]
+    pub fn new(secret_key: &str, base_url: Option<String>) -> JsResult<BlocContext> {
+        let bloc = clientele_core::bloc::Bloc::new(secret_key).or_throw()?;
+        let bloc = match base_url {
+            Some(url) => bloc.with_base_url(&url).or_throw()?,
+            None => bloc,
+        };
+        Ok(BlocContext(bloc))
+    }
 }
 
 /// One Bloc call.
@@ -100,8 +119,8 @@ impl BlocCall {
     }
 
     /// Builds (and validates) the request: the first action.
-    pub fn start(&mut self, bloc: &Bloc, now: &str) -> JsResult<String> {
-        action(self.0.start(bloc.core(), instant(now, "now")?))
+    pub fn start(&mut self, bloc: &BlocContext, now: &str) -> JsResult<String> {
+        action(self.0.start(&bloc.0, instant(now, "now")?))
     }
 
     /// The answer to the last `send`.

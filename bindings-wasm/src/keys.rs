@@ -121,12 +121,12 @@ pub fn webhook_verify_signature(
     delivery: &str,
     key: &VerifyingKey,
     now: &str,
-    max_age_seconds: u32,
+    max_age_seconds: Option<u32>,
 ) -> JsResult<String> {
     let delivery = input(delivery, "delivery")?;
+    let max_age = max_age_seconds.unwrap_or(clientele_core::client::defaults::WEBHOOK_MAX_AGE_S);
     let verified =
-        webhook::verify_signature(&delivery, &key.0, instant(now, "now")?, max_age_seconds)
-            .or_throw()?;
+        webhook::verify_signature(&delivery, &key.0, instant(now, "now")?, max_age).or_throw()?;
     output(&VerifiedSignatureSummary::from(&verified))
 }
 

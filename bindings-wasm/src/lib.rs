@@ -3,21 +3,23 @@
 //! out, bytes for bodies, tsify-generated TypeScript types) and turns every error into one
 //! `ClienteleError`.
 //!
-//! It builds two modules. The default build is the main module (`clientele_wasm`): validation,
-//! request building, parsing, paging, Content-Digest, signature bases, Bloc webhooks. With the
-//! `keys` feature it builds the keys module (`clientele_keys`) instead: everything that takes a
-//! key (see `src/keys.rs`).
+//! It builds three modules. The default build is the main module (`clientele_wasm`):
+//! validation, request building, parsing, paging, Content-Digest, signature bases, Bloc webhooks:
+//! what a page needs. With the `keys` feature it builds the keys module (`clientele_keys`)
+//! instead: everything that takes a key (see `src/keys.rs`); with the `client` feature the client
+//! module (`clientele_client`): the client engine behind `BlocClient` and `OffBlocksClient` (see
+//! `src/client.rs`). The npm package loads the last two only when they are used.
 
-#[cfg(not(feature = "keys"))]
+#[cfg(not(any(feature = "keys", feature = "client")))]
 pub mod bloc;
-#[cfg(not(feature = "keys"))]
+#[cfg(feature = "client")]
 pub mod client;
 pub mod convert;
 #[cfg(feature = "keys")]
 pub mod keys;
-#[cfg(not(feature = "keys"))]
+#[cfg(not(any(feature = "keys", feature = "client")))]
 pub mod offblocks;
-#[cfg(not(feature = "keys"))]
+#[cfg(not(any(feature = "keys", feature = "client")))]
 pub mod sig;
 
 use wasm_bindgen::prelude::wasm_bindgen;

@@ -312,10 +312,16 @@ pub fn caip10_account_id(chain_id: f64, address: &str) -> JsResult<String> {
     clientele_core::offblocks::caip10_account_id(chain_id, address).or_throw()
 }
 
-/// Whether a token should be refreshed at `now` (within `marginSeconds` of its expiry).
+/// Whether a token should be refreshed at `now` (within `marginSeconds` of its expiry; default
+/// the core's refresh margin, 60 s).
 #[wasm_bindgen(js_name = accessTokenNeedsRefresh)]
-pub fn access_token_needs_refresh(token: &str, now: &str, margin_seconds: u32) -> JsResult<bool> {
-    Ok(input::<AccessToken>(token, "token")?.needs_refresh(instant(now, "now")?, margin_seconds))
+pub fn access_token_needs_refresh(
+    token: &str,
+    now: &str,
+    margin_seconds: Option<u32>,
+) -> JsResult<bool> {
+    let margin = margin_seconds.unwrap_or(clientele_core::client::defaults::TOKEN_REFRESH_MARGIN_S);
+    Ok(input::<AccessToken>(token, "token")?.needs_refresh(instant(now, "now")?, margin))
 }
 
 /// Whether deactivation is allowed from `status`.
@@ -362,9 +368,11 @@ pub struct Deduplicator(WebhookDeduplicator);
 
 #[wasm_bindgen(js_class = OffBlocksWebhookDeduplicator)]
 impl Deduplicator {
-    /// Remembers up to `capacity` event ids.
+    /// Remembers up to `capacity` event ids (default the core's, 10,000).
     #[wasm_bindgen(constructor)]
-    pub fn new(capacity: u32) -> Deduplicator {
+    pub fn new(capacity: Option<u32>) -> Deduplicator {
+        let capacity =
+            capacity.unwrap_or(clientele_core::client::defaults::WEBHOOK_DEDUPE_CAPACITY);
         Deduplicator(WebhookDeduplicator::new(
             usize::try_from(capacity).unwrap_or(usize::MAX),
         ))

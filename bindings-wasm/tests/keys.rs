@@ -174,7 +174,7 @@ fn malformed_input_never_breaks_the_module() {
                 VerifyingKey::from_pem(j).err(),
                 VerifyingKey::from_jwk(j).err(),
                 keys::verify_message(j, &key, j, None).err(),
-                keys::webhook_verify_signature(j, &key, j, 300).err(),
+                keys::webhook_verify_signature(j, &key, j, Some(300)).err(),
                 keys::accept_challenge_signature(j, j, j, j).err(),
                 keys::sign_personal_message(j, j).err(),
             ]

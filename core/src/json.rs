@@ -226,6 +226,30 @@ fn push_digits(out: &mut Vec<u8>, mut n: u32, width: usize) {
     out.extend_from_slice(digits);
 }
 
+/// Optional calendar dates written and read as `YYYY-MM-DD` with Clientele's own reader
+/// ([`crate::validate::calendar_date`]) rather than chrono's general format parser.
+pub(crate) mod opt_calendar_date {
+    use chrono::NaiveDate;
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    /// Serialises like chrono (`2026-12-03`).
+    pub(crate) fn serialize<S: Serializer>(d: &Option<NaiveDate>, s: S) -> Result<S::Ok, S::Error> {
+        d.serialize(s)
+    }
+
+    /// `null` or a `YYYY-MM-DD` date.
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<Option<NaiveDate>, D::Error> {
+        Option::<std::borrow::Cow<'de, str>>::deserialize(d)?
+            .map(|text| {
+                crate::validate::calendar_date(&text)
+                    .ok_or_else(|| super::safe_error("expected a date written YYYY-MM-DD"))
+            })
+            .transpose()
+    }
+}
+
 /// `DateTime<Utc>` fields written and read as RFC 3339 text. Reading uses chrono's dedicated
 /// RFC 3339 parser rather than its `FromStr` (behind chrono's own serde impl), which runs the
 /// general format-string parser: same answers for RFC 3339 input, a few KiB less in the wasm

@@ -148,6 +148,18 @@ impl Script<'_> {
     }
 }
 
+/// The case's operation, `{"<name>": input}` (a unit variant when the input is empty).
+fn operation<T: serde::de::DeserializeOwned>(case: &Value) -> T {
+    let name = case["operation"].as_str().unwrap();
+    let input = &case["input"];
+    let value = if input.as_object().is_none_or(serde_json::Map::is_empty) {
+        json!(name)
+    } else {
+        json!({ name: input })
+    };
+    serde_json::from_value(value).unwrap()
+}
+
 fn options(case: &Value) -> EngineOptions {
     let mut options = EngineOptions::default();
     if let Some(over) = case.get("options") {
@@ -283,9 +295,7 @@ fn bloc_exchanges() {
                 Ok(json!(streamed.clone()))
             })()
         } else {
-            let mut input = case["input"].clone();
-            input["operation"] = case["operation"].clone();
-            let op: BlocOperation = serde_json::from_value(input).unwrap();
+            let op: BlocOperation = operation(case);
             let name = op.name();
             run_bloc(&bloc, op, options, &mut s).and_then(|response| {
                 Ok(match name {
@@ -306,7 +316,11 @@ fn offblocks_exchanges() {
     let ctx = &fixture["context"];
     let key = SigningKey::from_pem(&common::text(ctx["privateKeyFile"].as_str().unwrap())).unwrap();
     run_cases("client/offblocks.json", |case, failures| {
-        let source: TokenSource = serde_json::from_value(case["tokenSource"].clone()).unwrap();
+        let source = &case["tokenSource"];
+        let source: TokenSource = match source["source"].as_str().unwrap() {
+            "provider" => TokenSource::Provider,
+            kind => serde_json::from_value(json!({ kind: source })).unwrap(),
+        };
         let mut session = OffBlocksSession::new(
             ctx["baseUrl"].as_str().unwrap(),
             SigningConfig::new(ctx["keyId"].as_str().unwrap()),
@@ -325,9 +339,7 @@ fn offblocks_exchanges() {
             .unwrap_or_default()
             .into_iter();
         let mut asked = 0;
-        let mut input = case["input"].clone();
-        input["operation"] = case["operation"].clone();
-        let op: OffBlocksOperation = serde_json::from_value(input).unwrap();
+        let op: OffBlocksOperation = operation(case);
         let name = op.name();
         let mut s = script(case, failures);
         let mut call = OffBlocksCall::new(op, options(case));

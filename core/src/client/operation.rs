@@ -17,8 +17,10 @@ use crate::offblocks::{
 
 /// A Bloc operation with its input.
 #[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
+// Externally tagged (`{"get_customer": {"customerId": ...}}`, a unit variant as its name): read
+// without serde's buffering of internally tagged enums, which would cost the wasm module dearly.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "operation", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 pub enum BlocOperation {
     /// `GET /customers`: one page.
@@ -53,7 +55,7 @@ pub enum BlocOperation {
         /// Tier 1 details.
         payload: KycTier1Upgrade,
         /// Bounds the date of birth; default: the UTC date of the clock the host passes.
-        #[serde(default)]
+        #[serde(default, with = "crate::json::opt_calendar_date")]
         #[cfg_attr(feature = "wasm", tsify(type = "string | null", optional))]
         today: Option<NaiveDate>,
     },
@@ -148,7 +150,7 @@ impl BlocOperation {
 /// Idempotency-Key: the same key on every attempt and every rebuild.
 #[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "operation", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 pub enum OffBlocksOperation {
     /// The session's bearer token: obtained (or refreshed) when the session needs one, else the

@@ -15,7 +15,7 @@ use crate::pii::{Kind, Masked};
 /// Where an OffBlocks client gets its bearer token.
 #[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "source", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 pub enum TokenSource {
     /// API credentials: the engine sends `POST /auth/token` itself and refreshes the token

@@ -209,7 +209,7 @@ impl OffBlocksCustomerCreate {
 
 /// What a bare wallet address in `chainId` is told.
 const BARE_ADDRESS_MESSAGE: &str = "Enter a CAIP-10 account id (eip155:<chain id>:<address>), \
-    not a bare wallet address: build one with caip10AccountId(chainId, address).";
+    not a bare address: build it with caip10AccountId(chainId, address).";
 
 /// `0x` and hex digits with no `:` (what a wallet shows), rather than a CAIP-10 account id.
 fn is_bare_address(value: &str) -> bool {
