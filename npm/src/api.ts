@@ -56,7 +56,6 @@ export {
   classifyOffBlocksWebhook,
   parseBlocWebhook,
   parseOffBlocksWebhook,
-  signBlocWebhook,
   verifyBlocWebhook,
   verifyBlocWebhookRequest,
   verifyOffBlocksWebhookSignature,
@@ -71,6 +70,7 @@ export type {
   Signer,
   TokenSource,
 } from './clients.js';
+export { clientDefaults } from './transport.js';
 export type {
   Fetch,
   FetchInit,

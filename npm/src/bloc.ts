@@ -184,6 +184,14 @@ export class BlocCustomerPager {
     });
   }
 
+  /** The query of the next page (for a client), or `undefined` when every page has been seen. */
+  nextQuery(): CustomerListQuery | undefined {
+    return call(() => {
+      const text = this.#raw.nextQuery();
+      return text === undefined ? undefined : parse<CustomerListQuery>(text);
+    });
+  }
+
   /** Parses the answer to the last `nextRequest` and records it; returns the page. */
   advance(response: ResponseInput): CustomerPage {
     return parseWith(response, (_, s, h, b) => parse<CustomerPage>(this.#raw.advance(s, h, b)));

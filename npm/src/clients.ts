@@ -1,16 +1,15 @@
-// Clients that send: build (the core) -> fetch (this host) -> parse (the core).
+// Clients that send: the core's engine decides (build, retry, wait, refresh, re-sign, the error),
+// this host does (fetch, timers, the signer, the token function), then the core parses.
 
 import { Bloc, BlocCustomerPager } from './bloc.js';
 import { ClienteleError, invalidArgument, isClienteleError } from './errors.js';
 import { OffBlocks } from './offblocks.js';
-import type { SigningRequest } from './offblocks.js';
-import { bytes, ensureKeys, keysAvailableNow, opts, str, uuid } from './raw.js';
+import { bytes, call, callClient, callKeys, ensureKeys, keysAvailableNow, opts, parse, str, toJson, uuid } from './raw.js';
 import type { BodyInput } from './raw.js';
 import { SigningKey } from './sig.js';
 import type { Jwk } from './sig.js';
-import { execute, inBrowser, policy } from './transport.js';
-import type { ReceivedResponse, RequestOptions, TransportOptions } from './transport.js';
-import { accessTokenNeedsRefresh } from './offblocks.js';
+import { inBrowser, io, runBloc, runOffBlocks, shareTokenRequests } from './transport.js';
+import type { Hooks, Io, ReceivedResponse, RequestOptions, TransportOptions } from './transport.js';
 import type {
   AccessToken,
   ApiCredentials,
@@ -22,7 +21,6 @@ import type {
   CustomerPage,
   CustomerUpdateRequest,
   Environment,
-  HttpRequest,
   KycTier1Upgrade,
   KycTier2Upgrade,
   KycTier3Upgrade,
@@ -39,18 +37,11 @@ function clock(now: (() => Date) | undefined): () => Date {
   return now;
 }
 
-function seconds(value: number | undefined, fallback: number, name: string): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
-    throw invalidArgument(name, `\`${name}\` must be a whole number of seconds`);
-  }
-  return value;
-}
-
 function refuseInBrowser(what: string, allowed: boolean | undefined): void {
   if (allowed === true || !inBrowser()) return;
   throw new ClienteleError({
     code: 'unsafe_browser_credentials',
+    kind: 'credentials',
     message:
       `${what} in a browser would hand it to every visitor: call your own backend instead, ` +
       'or pass dangerouslyAllowBrowser: true if this page never reaches untrusted users',
@@ -67,35 +58,50 @@ export interface BlocClientOptions extends TransportOptions {
   baseUrl?: string | undefined;
   /** Allow a secret key in a browser (internal tools only). Default false: the constructor throws. */
   dangerouslyAllowBrowser?: boolean | undefined;
-  /** The clock (for KYC date checks); default `() => new Date()`. */
+  /** The clock (for KYC date checks: today is its UTC date); default `() => new Date()`. */
   now?: (() => Date) | undefined;
 }
 
 /** Options of a KYC tier 1 upgrade. */
 export interface KycTier1Options extends RequestOptions {
-  /** Bounds the date of birth; default: today's UTC date from the client's clock. */
+  /** Bounds the date of birth; default: the UTC date of the client's clock. */
   today?: Date | string | undefined;
 }
+
+const dayOf = (value: Date | string | undefined): string | undefined => {
+  if (value === undefined) return undefined;
+  if (value instanceof Date) return value.toISOString().slice(0, 10);
+  return str(value, 'today');
+};
 
 /**
  * Bloc's customer API over fetch. Every method validates its input in the core first (throwing a
  * `ClienteleError` with every field issue), sends the request as built, and parses the answer into
- * typed values or a typed error. Retryable failures are retried with the same request.
+ * typed values or a typed error. What is retried, and when, is the core's decision.
  */
 export class BlocClient {
   readonly #bloc: Bloc;
-  readonly #policy: ReturnType<typeof policy>;
-  readonly #now: () => Date;
+  readonly #io: Io;
+  readonly #secretKey: string;
+  readonly #baseUrl: string | undefined;
+  #context: import('../wasm/node/clientele_client.cjs').BlocContext | undefined;
 
   constructor(options: BlocClientOptions) {
     if (typeof options !== 'object' || options === null) {
       throw invalidArgument('options', '`options` must be an object with `secretKey`');
     }
     refuseInBrowser('A Bloc secret key', options.dangerouslyAllowBrowser);
-    this.#bloc = new Bloc(str(options.secretKey, 'secretKey'), { baseUrl: options.baseUrl });
-    this.#policy = policy(options);
-    this.#now = clock(options.now);
+    this.#secretKey = str(options.secretKey, 'secretKey');
+    this.#bloc = new Bloc(this.#secretKey, { baseUrl: options.baseUrl });
+    this.#baseUrl = options.baseUrl;
+    this.#io = io(options, clock(options.now));
   }
+
+  /** The client module's context (made on the first call, once that module is loaded). */
+  #engineContext = (): import('../wasm/node/clientele_client.cjs').BlocContext => {
+    this.#context ??= callClient((raw) => new raw.BlocContext(this.#secretKey, this.#baseUrl));
+    return this.#context;
+  };
 
   /** `"test"` or `"live"`, from the key. */
   get environment(): Environment {
@@ -107,22 +113,22 @@ export class BlocClient {
     return this.#bloc.baseUrl;
   }
 
-  #send<T>(request: HttpRequest, parse: (response: ReceivedResponse) => T, options?: RequestOptions): Promise<T> {
-    return execute(request, parse, this.#policy, options);
+  async #send<T>(operation: object | string, parse: (response: ReceivedResponse) => T, options?: RequestOptions): Promise<T> {
+    return parse(await runBloc(this.#engineContext, operation, this.#io, options));
   }
 
   /** One page of customers (`query.page`, `query.perPage`; the first page by default). */
   async listCustomers(query: CustomerListQuery = {}, options?: RequestOptions): Promise<CustomerPage> {
-    return this.#send(this.#bloc.buildListCustomers(query), Bloc.parseListCustomers, options);
+    return this.#send({ list_customers: { query } }, Bloc.parseListCustomers, options);
   }
 
-  /** Every page of customers, one request per page, from `query.page` on. */
+  /** Every page of customers, one request per page (fetched when the loop asks), from `query.page` on. */
   async *customerPages(query: CustomerListQuery = {}, options?: RequestOptions): AsyncGenerator<CustomerPage, void, undefined> {
     const pager = new BlocCustomerPager(query);
     for (;;) {
-      const request = pager.nextRequest(this.#bloc);
-      if (request === undefined) return;
-      yield await this.#send(request, (response) => pager.advance(response), options);
+      const next = pager.nextQuery();
+      if (next === undefined) return;
+      yield await this.#send({ list_customers: { query: next } }, (response) => pager.advance(response), options);
     }
   }
 
@@ -133,7 +139,7 @@ export class BlocClient {
 
   /** One customer by id. */
   async getCustomer(customerId: string, options?: RequestOptions): Promise<Customer> {
-    return this.#send(this.#bloc.buildGetCustomer(customerId), Bloc.parseGetCustomer, options);
+    return this.#send({ get_customer: { customerId } }, Bloc.parseGetCustomer, options);
   }
 
   /**
@@ -141,38 +147,38 @@ export class BlocClient {
    * customers cannot be deleted (archive or edit them in Bloc's dashboard).
    */
   async createCustomer(payload: CustomerCreateRequest, options?: RequestOptions): Promise<Customer> {
-    return this.#send(this.#bloc.buildCreateCustomer(payload), Bloc.parseCreateCustomer, options);
+    return this.#send({ create_customer: { payload } }, Bloc.parseCreateCustomer, options);
   }
 
   /** Replaces a customer's details. */
   async updateCustomer(customerId: string, payload: CustomerUpdateRequest, options?: RequestOptions): Promise<Customer> {
-    return this.#send(this.#bloc.buildUpdateCustomer(customerId, payload), Bloc.parseUpdateCustomer, options);
+    return this.#send({ update_customer: { customerId, payload } }, Bloc.parseUpdateCustomer, options);
   }
 
   /** KYC tier 1: date and place of birth, gender, address, a selfie. */
   async upgradeKycTier1(customerId: string, payload: KycTier1Upgrade, options: KycTier1Options = {}): Promise<Customer> {
-    const today = opts(options).today ?? this.#now();
-    return this.#send(this.#bloc.buildKycTier1Upgrade(customerId, payload, today), Bloc.parseKycUpgrade, options);
+    const today = dayOf(opts(options).today);
+    return this.#send({ kyc_tier1_upgrade: { customerId, payload, today } }, Bloc.parseKycUpgrade, options);
   }
 
   /** KYC tier 2: a means of identification. */
   async upgradeKycTier2(customerId: string, payload: KycTier2Upgrade, options?: RequestOptions): Promise<Customer> {
-    return this.#send(this.#bloc.buildKycTier2Upgrade(customerId, payload), Bloc.parseKycUpgrade, options);
+    return this.#send({ kyc_tier2_upgrade: { customerId, payload } }, Bloc.parseKycUpgrade, options);
   }
 
   /** KYC tier 3: proof of address. */
   async upgradeKycTier3(customerId: string, payload: KycTier3Upgrade, options?: RequestOptions): Promise<Customer> {
-    return this.#send(this.#bloc.buildKycTier3Upgrade(customerId, payload), Bloc.parseKycUpgrade, options);
+    return this.#send({ kyc_tier3_upgrade: { customerId, payload } }, Bloc.parseKycUpgrade, options);
   }
 
   /** The means of identification Bloc accepts for tier 2. */
   async meansOfIdentification(options?: RequestOptions): Promise<MeansOfIdentification[]> {
-    return this.#send(this.#bloc.buildMeansOfIdentification(), Bloc.parseMeansOfIdentification, options);
+    return this.#send('means_of_identification', Bloc.parseMeansOfIdentification, options);
   }
 
   /** Asks Bloc to re-run KYC checks; resolves to Bloc's message. */
   async revalidateKyc(customerId: string, options?: RequestOptions): Promise<string> {
-    return this.#send(this.#bloc.buildRevalidateKyc(customerId), Bloc.parseRevalidateKyc, options);
+    return this.#send({ revalidate_kyc: { customerId } }, Bloc.parseRevalidateKyc, options);
   }
 }
 
@@ -185,7 +191,7 @@ export class BlocClient {
  */
 export type Signer = (signatureBase: Uint8Array<ArrayBuffer>) => Promise<BodyInput> | BodyInput;
 
-/** A bearer token, or where to get one (your backend, for a browser). */
+/** A bearer token, or where to get one (your backend, for a browser or an app). */
 export type TokenSource = string | AccessToken | (() => Promise<string | AccessToken> | string | AccessToken);
 
 /** Options of an `OffBlocksClient`. */
@@ -202,9 +208,9 @@ export interface OffBlocksClientOptions extends TransportOptions {
   signer?: Signer | undefined;
   /** The encoding of what `signer` returns; default `"raw"` (`r||s`). */
   signatureEncoding?: SignatureEncoding | undefined;
-  /** API credentials: the client fetches a token and refreshes it before it expires. */
+  /** API credentials (a server-side secret): the client fetches a token and refreshes it before it expires. */
   credentials?: ApiCredentials | undefined;
-  /** Or a token, or a function that returns one (called again when it nears expiry or is refused). */
+  /** Or a token, or a function that returns one (asked again when it nears expiry or is refused). */
   token?: TokenSource | undefined;
   /** Refresh a token this long before it expires; default 60 s. */
   refreshMarginSeconds?: number | undefined;
@@ -227,24 +233,32 @@ export interface IdempotentRequestOptions extends RequestOptions {
 const isAccessToken = (v: unknown): v is AccessToken =>
   typeof v === 'object' && v !== null && typeof (v as AccessToken).token === 'string';
 
+/** The session's token source, in the core's words. */
+function source(options: OffBlocksClientOptions): object | string {
+  if ((options.credentials === undefined) === (options.token === undefined)) {
+    throw invalidArgument('credentials', 'pass exactly one of `credentials` and `token`');
+  }
+  if (options.credentials !== undefined) return { credentials: { credentials: options.credentials } };
+  const token = options.token;
+  if (typeof token === 'function') return 'provider';
+  if (typeof token === 'string') return { fixed: { token } };
+  if (isAccessToken(token)) return { fixed: { token: token.token, expiresAt: token.expiresAt } };
+  throw invalidArgument('token', '`token` must be a string, an AccessToken or a function returning one');
+}
+
 /**
  * OffBlocks' customer API over fetch. Every request is signed (RFC 9421, ECDSA P-384, with a
  * Content-Digest of the body) by a key held by the core or by your `signer`; operations that
- * change something carry an Idempotency-Key, reused unchanged on every retry.
+ * change something carry an Idempotency-Key, reused unchanged on every retry. Tokens, retries and
+ * re-signing are the core's decisions, the same in every Clientele host.
  */
 export class OffBlocksClient {
-  readonly #base: OffBlocks;
-  readonly #policy: ReturnType<typeof policy>;
-  readonly #now: () => Date;
-  readonly #sign: (pending: SigningRequest) => Promise<HttpRequest>;
-  readonly #credentials: ApiCredentials | undefined;
-  readonly #tokenSource: TokenSource | undefined;
-  readonly #margin: number;
-  readonly #resignAfterMs: number;
-  #token: AccessToken | string | undefined;
-  #refreshing: Promise<AccessToken | string> | undefined;
-  #context: { token: string; offblocks: OffBlocks } | undefined;
-  #placeholder: OffBlocks | undefined;
+  readonly #makeSession: () => import('../wasm/node/clientele_client.cjs').OffBlocksSession;
+  #sessionValue: import('../wasm/node/clientele_client.cjs').OffBlocksSession | undefined;
+  readonly #io: Io;
+  readonly #hooks: Hooks;
+  readonly #baseUrl: string;
+  #pendingToken: Promise<{ token: string; expiresAt?: string | undefined }> | undefined;
 
   constructor(options: OffBlocksClientOptions) {
     if (typeof options !== 'object' || options === null) {
@@ -252,166 +266,131 @@ export class OffBlocksClient {
     }
     if (options.credentials !== undefined) refuseInBrowser('An OffBlocks API secret', options.dangerouslyAllowBrowser);
     if (options.signingKey !== undefined) refuseInBrowser('A private signing key', options.dangerouslyAllowBrowser);
-    this.#base = new OffBlocks({
-      baseUrl: options.baseUrl,
-      keyId: options.keyId,
-      signing: options.signing,
-      challengePaths: options.challengePaths,
-    });
-    this.#policy = policy(options);
-    this.#now = clock(options.now);
-    this.#margin = seconds(options.refreshMarginSeconds, 60, 'refreshMarginSeconds');
-    this.#resignAfterMs = seconds(options.resignAfterSeconds, 30, 'resignAfterSeconds') * 1000;
+    const signing = { ...opts(options.signing, 'signing'), keyId: options.keyId };
+    const tokenSource = source(options);
+    // Checked now by the main module (base URL, key id, challenge paths); the engine's session is
+    // made in the client module on the first call.
+    const checked = new OffBlocks({ baseUrl: options.baseUrl, keyId: options.keyId, signing: options.signing, challengePaths: options.challengePaths });
+    this.#baseUrl = checked.baseUrl;
+    const sessionArgs = [
+      this.#baseUrl,
+      toJson(signing, 'signing'),
+      options.challengePaths === undefined ? undefined : toJson(options.challengePaths, 'challengePaths'),
+      toJson(tokenSource, 'token'),
+    ] as const;
+    this.#makeSession = () => callClient((raw) => new raw.OffBlocksSession(...sessionArgs));
+    this.#io = io(options, clock(options.now));
 
     if ((options.signingKey === undefined) === (options.signer === undefined)) {
       throw invalidArgument('signingKey', 'pass exactly one of `signingKey` and `signer`');
     }
+    let sign: NonNullable<Hooks['sign']>;
     if (options.signingKey !== undefined) {
       const given = options.signingKey;
       // Parsed now where the keys module loads synchronously (Node), so a bad key fails here;
       // in browsers, on the first request, once `loadKeys()` has fetched the module.
       let key = keysAvailableNow() ? SigningKey.from(given) : undefined;
-      this.#sign = async (pending) => {
+      sign = async (base, algorithm) => {
         if (key === undefined) {
           await ensureKeys();
           key = SigningKey.from(given);
         }
-        return pending.sign(key);
+        const signingKey = key;
+        const signature = callKeys((raw) => raw.signSignatureBase(signingKey.raw, algorithm, base));
+        return { signature, encoding: 'raw' };
       };
     } else {
       const signer = options.signer;
       if (typeof signer !== 'function') throw invalidArgument('signer', '`signer` must be a function');
       const encoding = options.signatureEncoding ?? 'raw';
-      this.#sign = async (pending) => {
-        let signature: Uint8Array;
+      if (encoding !== 'raw' && encoding !== 'der') throw invalidArgument('signatureEncoding', '`signatureEncoding` must be "raw" or "der"');
+      sign = async (base) => {
         try {
-          signature = bytes(await signer(pending.signatureBase), 'signature');
+          return { signature: bytes(await signer(base), 'signature'), encoding };
         } catch (thrown) {
           if (isClienteleError(thrown)) throw thrown;
-          throw new ClienteleError({ code: 'signer_failed', message: 'the signer callback failed', cause: thrown });
+          throw new ClienteleError({ code: 'signer_failed', kind: 'signature', message: 'the signer callback failed', cause: thrown });
         }
-        return pending.finish(signature, encoding);
       };
     }
+    const provider = typeof options.token === 'function' ? options.token : undefined;
+    this.#hooks = {
+      sign,
+      token:
+        provider === undefined
+          ? undefined
+          : () => {
+              // One call of the token function at a time, shared by concurrent calls.
+              this.#pendingToken ??= this.#ask(provider).finally(() => {
+                this.#pendingToken = undefined;
+              });
+              return this.#pendingToken;
+            },
+    };
+  }
 
-    if ((options.credentials === undefined) === (options.token === undefined)) {
-      throw invalidArgument('credentials', 'pass exactly one of `credentials` and `token`');
+  async #ask(provider: () => Promise<string | AccessToken> | string | AccessToken): Promise<{ token: string; expiresAt?: string | undefined }> {
+    let token: string | AccessToken;
+    try {
+      token = await provider();
+    } catch (thrown) {
+      if (isClienteleError(thrown)) throw thrown;
+      throw new ClienteleError({ code: 'token_unavailable', kind: 'credentials', message: 'the token function failed', cause: thrown });
     }
-    this.#credentials = options.credentials;
-    this.#tokenSource = options.token;
-    if (typeof options.token === 'string' || isAccessToken(options.token)) this.#token = options.token;
+    if (typeof token === 'string') return { token };
+    if (isAccessToken(token)) return { token: token.token, expiresAt: token.expiresAt };
+    throw invalidArgument('token', 'the `token` function must return a string or an AccessToken');
   }
 
   /** The base URL requests go to. */
   get baseUrl(): string {
-    return this.#base.baseUrl;
+    return this.#baseUrl;
   }
+
+  /** The engine's session (made on the first call, once the client module is loaded). */
+  #session = (): import('../wasm/node/clientele_client.cjs').OffBlocksSession => {
+    if (this.#sessionValue === undefined) {
+      this.#sessionValue = this.#makeSession();
+      shareTokenRequests(this.#sessionValue);
+    }
+    return this.#sessionValue;
+  };
 
   /**
    * The current token, fetched (`credentials`) or obtained (`token` function) first when there is
-   * none or it is within `refreshMarginSeconds` of expiry. A backend can hand it to a browser.
+   * none or it is within `refreshMarginSeconds` of expiry. A backend can hand it to a browser. A
+   * token whose expiry is unknown is returned as a string.
    */
   async getAccessToken(options?: RequestOptions): Promise<AccessToken | string> {
-    const current = this.#token;
-    const fresh =
-      current !== undefined &&
-      (typeof current === 'string' || !accessTokenNeedsRefresh(current, this.#now(), this.#margin));
-    if (fresh) return current;
-    if (this.#credentials === undefined && typeof this.#tokenSource !== 'function') {
-      return current as AccessToken; // a fixed token: nothing to refresh it with
-    }
-    // One refresh at a time, shared by concurrent calls.
-    this.#refreshing ??= this.#refresh(options).finally(() => {
-      this.#refreshing = undefined;
-    });
-    return this.#refreshing;
+    await runOffBlocks(this.#session, 'access_token', this.#io, options ?? {}, this.#hooks);
+    const current = callClient(() => this.#session().token());
+    if (current === undefined) throw new ClienteleError({ code: 'token_unavailable', kind: 'credentials', message: 'no token could be obtained' });
+    const { token, expiresAt } = parse<{ token: string; expiresAt: string | null }>(current);
+    return expiresAt === null ? token : { token, expiresAt, tokenType: 'Bearer' };
   }
 
-  async #refresh(options?: RequestOptions): Promise<AccessToken | string> {
-    let token: AccessToken | string;
-    if (this.#credentials !== undefined) {
-      const request = this.#base.buildTokenRequest(this.#credentials);
-      token = await execute(request, OffBlocks.parseToken, this.#policy, options);
-    } else {
-      const source = this.#tokenSource as () => Promise<string | AccessToken> | string | AccessToken;
-      try {
-        token = await source();
-      } catch (thrown) {
-        if (isClienteleError(thrown)) throw thrown;
-        throw new ClienteleError({ code: 'token_unavailable', message: 'the token function failed', cause: thrown });
-      }
-      if (typeof token !== 'string' && !isAccessToken(token)) {
-        throw invalidArgument('token', 'the `token` function must return a string or an AccessToken');
-      }
-    }
-    this.#token = token;
-    return token;
+  async #run<T>(operation: object | string, parse: (response: ReceivedResponse) => T, options: RequestOptions = {}): Promise<T> {
+    return parse(await runOffBlocks(this.#session, operation, this.#io, options, this.#hooks));
   }
 
-  #offblocks(token: string): OffBlocks {
-    if (this.#context?.token !== token) this.#context = { token, offblocks: this.#base.withToken(token) };
-    return this.#context.offblocks;
-  }
-
-  /**
-   * Runs a signed operation: token, build, sign, send, parse. Retries resend the same signed
-   * request, re-signed (same body, digest and Idempotency-Key) when it has grown older than
-   * `resignAfterSeconds`. A 401 with a refreshable token refreshes it and rebuilds once (the same
-   * input and Idempotency-Key give the same body).
-   */
-  async #signed<T>(
-    build: (offblocks: OffBlocks, now: Date) => SigningRequest,
-    parse: (response: ReceivedResponse) => T,
-    options: RequestOptions = {},
-  ): Promise<T> {
-    const refreshable = this.#credentials !== undefined || typeof this.#tokenSource === 'function';
-    if (this.#token === undefined) {
-      // Refuse invalid input before spending a round trip on a token.
-      this.#placeholder ??= this.#base.withToken('placeholder');
-      build(this.#placeholder, this.#now());
-    }
-    for (let attempt = 0; ; attempt++) {
-      const token = await this.getAccessToken(options);
-      const offblocks = this.#offblocks(typeof token === 'string' ? token : token.token);
-      let signedAt = this.#now();
-      const request = await this.#sign(build(offblocks, signedAt));
-      const resign = async (current: HttpRequest): Promise<HttpRequest> => {
-        const now = this.#now();
-        if (now.getTime() - signedAt.getTime() < this.#resignAfterMs) return current;
-        signedAt = now;
-        return this.#sign(offblocks.resign(current, { now }));
-      };
-      try {
-        return await execute(request, parse, this.#policy, options, resign);
-      } catch (thrown) {
-        if (attempt === 0 && refreshable && isClienteleError(thrown) && thrown.code === 'unauthorized') {
-          this.#token = undefined; // refused: get another, then rebuild once
-          continue;
-        }
-        throw thrown;
-      }
-    }
-  }
-
-  #key(options: IdempotentRequestOptions): string {
+  #key(options: IdempotentRequestOptions | undefined): string {
     const key = opts(options).idempotencyKey;
     return key === undefined ? uuid() : str(key, 'idempotencyKey');
   }
 
-  /** Creates a customer; the answer carries its ownership challenge (see `openChallenge`). */
+  /** Creates a customer; the answer carries its ownership challenge (see `openChallenge`) and its KYC `verificationUrl`. */
   async createCustomer(input: OffBlocksCustomerCreate, options: IdempotentRequestOptions = {}): Promise<OffBlocksCustomer> {
-    const idempotencyKey = this.#key(options);
-    return this.#signed((o, now) => o.buildCreateCustomer(input, { idempotencyKey, now }), OffBlocks.parseCreateCustomer, options);
+    return this.#run({ create_customer: { input, idempotencyKey: this.#key(options) } }, OffBlocks.parseCreateCustomer, options);
   }
 
   /** One customer by id. */
   async getCustomer(customerId: string, options?: RequestOptions): Promise<OffBlocksCustomer> {
-    return this.#signed((o, now) => o.buildGetCustomer(customerId, { now }), OffBlocks.parseGetCustomer, options);
+    return this.#run({ get_customer: { customerId } }, OffBlocks.parseGetCustomer, options);
   }
 
   /** Every customer. */
   async listCustomers(options?: RequestOptions): Promise<OffBlocksCustomer[]> {
-    return this.#signed((o, now) => o.buildListCustomers({ now }), OffBlocks.parseListCustomers, options);
+    return this.#run('list_customers', OffBlocks.parseListCustomers, options);
   }
 
   /**
@@ -419,37 +398,22 @@ export class OffBlocksClient {
    * to the customer, or `null` when OffBlocks sends no body.
    */
   async deactivateCustomer(customerId: string, options: IdempotentRequestOptions = {}): Promise<OffBlocksCustomer | null> {
-    const idempotencyKey = this.#key(options);
-    return this.#signed(
-      (o, now) => o.buildDeactivateCustomer(customerId, { idempotencyKey, now }),
-      OffBlocks.parseStatusChange,
-      options,
-    );
+    return this.#run({ deactivate_customer: { customerId, idempotencyKey: this.#key(options) } }, OffBlocks.parseStatusChange, options);
   }
 
-  /** Activates an inactive customer; resolves to the customer, or `null` when OffBlocks sends no body. */
+  /** Activates an inactive customer (and its accounts and cards); resolves to the customer, or `null` when OffBlocks sends no body. */
   async activateCustomer(customerId: string, options: IdempotentRequestOptions = {}): Promise<OffBlocksCustomer | null> {
-    const idempotencyKey = this.#key(options);
-    return this.#signed(
-      (o, now) => o.buildActivateCustomer(customerId, { idempotencyKey, now }),
-      OffBlocks.parseStatusChange,
-      options,
-    );
+    return this.#run({ activate_customer: { customerId, idempotencyKey: this.#key(options) } }, OffBlocks.parseStatusChange, options);
   }
 
   /** Sandbox only: marks the customer verified. */
   async simulateVerification(customerId: string, options: IdempotentRequestOptions = {}): Promise<void> {
-    const idempotencyKey = this.#key(options);
-    return this.#signed(
-      (o, now) => o.buildSimulatorVerify(customerId, { idempotencyKey, now }),
-      OffBlocks.parseSimulatorVerify,
-      options,
-    );
+    return this.#run({ simulate_verification: { customerId, idempotencyKey: this.#key(options) } }, OffBlocks.parseSimulatorVerify, options);
   }
 
   /** The customer's current ownership challenge (base64; open it with `openChallenge`). */
   async getChallenge(customerId: string, options?: RequestOptions): Promise<string> {
-    return this.#signed((o, now) => o.buildGetChallenge(customerId, { now }), OffBlocks.parseChallenge, options);
+    return this.#run({ get_challenge: { customerId } }, OffBlocks.parseChallenge, options);
   }
 
   /** Submits the wallet's signature (from `acceptChallengeSignature`). */
@@ -458,9 +422,8 @@ export class OffBlocksClient {
     submission: ChallengeSubmission,
     options: IdempotentRequestOptions = {},
   ): Promise<OffBlocksCustomer | null> {
-    const idempotencyKey = this.#key(options);
-    return this.#signed(
-      (o, now) => o.buildSubmitChallenge(customerId, submission, { idempotencyKey, now }),
+    return this.#run(
+      { submit_challenge: { customerId, submission, idempotencyKey: this.#key(options) } },
       OffBlocks.parseSubmitChallenge,
       options,
     );

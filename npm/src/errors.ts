@@ -1,106 +1,26 @@
 // The one error type of the package, and the one place where anything thrown by the WebAssembly
 // glue (or by fetch, or by a signer callback) becomes it.
 
+import type { ClienteleErrorCode as CoreErrorCode, ErrorKind } from '../wasm/node/clientele_wasm.cjs';
 import type { Issue, Provider, RetryAfter } from './types.js';
 
-/** Which family an error belongs to; `switch (error.kind)` covers every error. */
-export type ClienteleErrorKind =
-  | 'validation' // the caller's input is invalid: see `issues`
-  | 'api' // the provider answered with an error: see `status`, `providerMessage`, `retryable`
-  | 'decode' // a response body could not be read: see `path`
-  | 'credentials' // a key or token is missing, malformed, or must not be used here
-  | 'config' // a base URL, paging parameter or path is unusable
-  | 'webhook' // a webhook delivery failed verification or could not be read
-  | 'signature' // signing or verifying an HTTP message signature or digest failed
-  | 'challenge' // an ownership challenge or the wallet's signature of it failed a check
-  | 'transport' // no response: `timeout`, `aborted` or `network_error`
-  | 'internal'; // a failure of Clientele itself (please report it)
+/**
+ * Which family an error belongs to (`switch (error.kind)` covers every error): the core's one
+ * vocabulary, the same in every Clientele host.
+ */
+export type ClienteleErrorKind = ErrorKind;
 
 /**
- * Stable machine codes. The list names the codes Clientele produces today; the `string & {}`
- * member keeps new codes from a newer core assignable without breaking a `switch`.
+ * Stable machine codes: the core's one vocabulary (generated from it). The `string & {}` member
+ * keeps codes from a newer core assignable without breaking a `switch`.
  */
-export type ClienteleErrorCode =
-  // validation
-  | 'validation_failed'
-  | 'invalid_argument'
-  // api
-  | 'bad_request'
-  | 'unauthorized'
-  | 'forbidden'
-  | 'not_found'
-  | 'conflict'
-  | 'unprocessable'
-  | 'rate_limited'
-  | 'server_error'
-  | 'rejected'
-  | 'already_exists'
-  | 'invalid_state_transition'
-  | 'idempotency_mismatch'
-  | 'idempotency_in_flight'
-  | 'http_error'
-  // decode
-  | 'decode_failed'
-  // credentials and config
-  | 'invalid_credentials'
-  | 'unsafe_browser_credentials'
-  | 'token_unavailable'
-  | 'invalid_base_url'
-  | 'invalid_query_parameter'
-  | 'paging_ignored'
-  | 'invalid_path'
-  // webhooks
-  | 'webhook_secret_empty'
-  | 'webhook_signature_missing'
-  | 'webhook_signature_malformed'
-  | 'webhook_signature_mismatch'
-  | 'webhook_body_invalid'
-  // signatures
-  | 'signature_missing_header'
-  | 'signature_missing_component'
-  | 'signature_duplicate_component'
-  | 'signature_invalid_component'
-  | 'signature_malformed'
-  | 'signature_invalid_url'
-  | 'signature_label_not_found'
-  | 'signature_ambiguous_label'
-  | 'signature_missing_parameter'
-  | 'signature_unknown_key'
-  | 'signature_algorithm_mismatch'
-  | 'signature_unsupported_algorithm'
-  | 'signature_expired'
-  | 'signature_not_yet_valid'
-  | 'signature_too_old'
-  | 'signature_invalid'
-  | 'signature_invalid_key'
-  | 'signature_invalid_length'
-  | 'signature_invalid_encoding'
-  | 'content_digest_mismatch'
-  | 'signer_failed'
-  // challenges
-  | 'challenge_invalid_account'
-  | 'challenge_unsupported_chain'
-  | 'challenge_malformed'
-  | 'challenge_address_mismatch'
-  | 'challenge_chain_mismatch'
-  | 'challenge_expired'
-  | 'challenge_not_yet_valid'
-  | 'challenge_invalid_signature'
-  | 'challenge_wrong_signer'
-  // transport (the host layer)
-  | 'timeout'
-  | 'aborted'
-  | 'network_error'
-  // the package itself
-  | 'not_initialized'
-  | 'init_failed'
-  | 'internal'
-  | (string & {});
+export type ClienteleErrorCode = CoreErrorCode | (string & {});
 
 /** What a `ClienteleError` is made from. */
 export interface ClienteleErrorInit {
   code: ClienteleErrorCode;
   message: string;
+  /** The code's kind in the core's vocabulary (`internal` when omitted). */
   kind?: ClienteleErrorKind;
   status?: number | null;
   issues?: readonly Issue[];
@@ -114,40 +34,6 @@ export interface ClienteleErrorInit {
 }
 
 const BRAND = Symbol.for('clientele.ClienteleError');
-
-const API_CODES: ReadonlySet<string> = new Set([
-  'bad_request',
-  'unauthorized',
-  'forbidden',
-  'not_found',
-  'conflict',
-  'unprocessable',
-  'rate_limited',
-  'server_error',
-  'rejected',
-  'already_exists',
-  'invalid_state_transition',
-  'idempotency_mismatch',
-  'idempotency_in_flight',
-  'http_error',
-]);
-
-function kindOf(code: string): ClienteleErrorKind {
-  if (code === 'validation_failed' || code === 'invalid_argument') return 'validation';
-  if (API_CODES.has(code)) return 'api';
-  if (code === 'decode_failed') return 'decode';
-  if (code === 'invalid_credentials' || code === 'unsafe_browser_credentials' || code === 'token_unavailable') {
-    return 'credentials';
-  }
-  if (code.startsWith('webhook_')) return 'webhook';
-  if (code.startsWith('signature_') || code === 'content_digest_mismatch' || code === 'signer_failed') {
-    return 'signature';
-  }
-  if (code.startsWith('challenge_')) return 'challenge';
-  if (code === 'timeout' || code === 'aborted' || code === 'network_error') return 'transport';
-  if (code.startsWith('invalid_') || code === 'paging_ignored') return 'config';
-  return 'internal';
-}
 
 /**
  * Every error Clientele throws or rejects with. A real `Error` (with a stack), whose `code` is a
@@ -184,7 +70,9 @@ export class ClienteleError extends Error {
     super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
     Object.defineProperty(this, BRAND, { value: true });
     this.code = init.code;
-    this.kind = init.kind ?? kindOf(init.code);
+    // The core's errors carry their kind; the few this package raises itself name theirs (its
+    // tests check every one against the core's vocabulary).
+    this.kind = init.kind ?? 'internal';
     this.status = init.status ?? null;
     this.issues = Object.freeze([...(init.issues ?? [])]);
     this.retryable = init.retryable ?? false;
@@ -327,10 +215,9 @@ export function toClienteleError(thrown: unknown): ClienteleError {
   if (thrown instanceof Error && thrown.name === 'ClienteleError') {
     const f = thrown as unknown as Fields;
     const code = str(f.code) ?? 'internal';
-    const isApi = Object.prototype.hasOwnProperty.call(f, 'providerMessage');
     return new ClienteleError({
       code,
-      kind: isApi ? 'api' : kindOf(code),
+      kind: (str(f.kind) as ClienteleErrorKind | null) ?? undefined,
       message: thrown.message,
       status: typeof f.status === 'number' ? f.status : null,
       issues: Array.isArray(f.issues) ? (f.issues as Issue[]) : [],
@@ -354,6 +241,7 @@ export function toClienteleError(thrown: unknown): ClienteleError {
 export function invalidArgument(name: string, message: string): ClienteleError {
   return new ClienteleError({
     code: 'invalid_argument',
+    kind: 'validation',
     message,
     issues: [{ path: name, code: 'invalid_format', message }],
   });

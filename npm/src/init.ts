@@ -6,7 +6,7 @@
 import * as glue from '../wasm/web/clientele_wasm.js';
 import type { InitInput as GlueInitInput, SyncInitInput as GlueSyncInitInput } from '../wasm/web/clientele_wasm.js';
 import { ClienteleError } from './errors.js';
-import { loadKeysSyncFrom, webKeysLoader } from './keys-web.js';
+import { loadClientSyncFrom, loadKeysSyncFrom, webClientLoader, webKeysLoader } from './web-loaders.js';
 import { bind, isBound } from './raw.js';
 
 export * from './api.js';
@@ -78,4 +78,21 @@ export function loadKeys(input?: InitInput | Promise<InitInput>): Promise<void> 
 /** Instantiates the keys module synchronously from its bytes or a compiled `WebAssembly.Module`. */
 export function loadKeysSync(module: SyncInitInput): void {
   loadKeysSyncFrom(module);
+}
+
+const loadClientModule = webClientLoader(() => undefined);
+
+/**
+ * Loads the client module (the engine behind `BlocClient` and `OffBlocksClient`), from a URL
+ * (default: the `clientele_client_bg.wasm` beside this package's web glue), a `Response`, bytes or
+ * a compiled `WebAssembly.Module`. The clients call it by themselves with the default. Safe to
+ * call more than once; rejects with `init_failed` (and can then be called again).
+ */
+export function loadClient(input?: InitInput | Promise<InitInput>): Promise<void> {
+  return loadClientModule(input);
+}
+
+/** Instantiates the client module synchronously from its bytes or a compiled `WebAssembly.Module`. */
+export function loadClientSync(module: SyncInitInput): void {
+  loadClientSyncFrom(module);
 }

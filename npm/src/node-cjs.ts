@@ -2,8 +2,8 @@
 // glue (which reads its .wasm synchronously when required). The keys module is required on first
 // use of a key. A .wasm that cannot be loaded makes the require throw a ClienteleError `init_failed`.
 import { ClienteleError } from './errors.js';
-import { bind, ensureKeys, keysLoader } from './raw.js';
-import type { Raw, RawKeys } from './raw.js';
+import { bind, clientLoader, ensureClient, ensureKeys, keysLoader } from './raw.js';
+import type { Raw, RawClient, RawKeys } from './raw.js';
 
 declare const require: (id: string) => unknown;
 
@@ -15,6 +15,7 @@ try {
 }
 bind(glue);
 keysLoader({ sync: () => require('../wasm/node/clientele_keys.cjs') as RawKeys });
+clientLoader({ sync: () => require('../wasm/node/clientele_client.cjs') as RawClient });
 
 export * from './api.js';
 
@@ -27,4 +28,12 @@ export const ready: Promise<void> = Promise.resolve();
  */
 export function loadKeys(): Promise<void> {
   return ensureKeys();
+}
+
+/**
+ * Loads the client module (the engine behind `BlocClient` and `OffBlocksClient`). Optional here,
+ * where it loads by itself on a client's first call; call it to pay that load earlier.
+ */
+export function loadClient(): Promise<void> {
+  return ensureClient();
 }

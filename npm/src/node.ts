@@ -7,9 +7,10 @@
 // instantiated makes the import throw a ClienteleError `init_failed`.
 import { readFileSync } from 'node:fs';
 import * as glue from '../wasm/web/clientele_wasm.js';
+import * as clientGlue from '../wasm/web/clientele_client.js';
 import * as keysGlue from '../wasm/web/clientele_keys.js';
 import { ClienteleError } from './errors.js';
-import { bind, ensureKeys, keysLoader } from './raw.js';
+import { bind, clientLoader, ensureClient, ensureKeys, keysLoader } from './raw.js';
 
 try {
   glue.initSync({ module: readFileSync(new URL('../wasm/web/clientele_wasm_bg.wasm', import.meta.url)) });
@@ -21,6 +22,12 @@ keysLoader({
   sync: () => {
     keysGlue.initSync({ module: readFileSync(new URL('../wasm/web/clientele_keys_bg.wasm', import.meta.url)) });
     return keysGlue;
+  },
+});
+clientLoader({
+  sync: () => {
+    clientGlue.initSync({ module: readFileSync(new URL('../wasm/web/clientele_client_bg.wasm', import.meta.url)) });
+    return clientGlue;
   },
 });
 
@@ -35,4 +42,12 @@ export const ready: Promise<void> = Promise.resolve();
  */
 export function loadKeys(): Promise<void> {
   return ensureKeys();
+}
+
+/**
+ * Loads the client module (the engine behind `BlocClient` and `OffBlocksClient`). Optional here,
+ * where it loads by itself on a client's first call; call it to pay that load earlier.
+ */
+export function loadClient(): Promise<void> {
+  return ensureClient();
 }

@@ -287,9 +287,10 @@ export function caip10AccountId(chainId: number, address: string): string {
   return call((raw) => raw.caip10AccountId(chainId, str(address, 'address')));
 }
 
-/** Whether to fetch a new token before the next request: `now` is within `marginSeconds` (default 60) of its expiry. */
-export function accessTokenNeedsRefresh(token: AccessToken, now?: Instant, marginSeconds = 60): boolean {
-  return call((raw) => raw.accessTokenNeedsRefresh(toJson(token, 'token'), iso(now), u32(marginSeconds, 'marginSeconds')));
+/** Whether to fetch a new token before the next request: `now` is within `marginSeconds` (default 60 s, the core's) of its expiry. */
+export function accessTokenNeedsRefresh(token: AccessToken, now?: Instant, marginSeconds?: number): boolean {
+  const margin = marginSeconds === undefined ? undefined : u32(marginSeconds, 'marginSeconds');
+  return call((raw) => raw.accessTokenNeedsRefresh(toJson(token, 'token'), iso(now), margin));
 }
 
 /** Whether a customer in `status` may be deactivated. */

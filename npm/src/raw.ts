@@ -10,6 +10,7 @@
 
 import type * as Glue from '../wasm/node/clientele_wasm.cjs';
 import type * as KeysGlue from '../wasm/node/clientele_keys.cjs';
+import type * as ClientGlue from '../wasm/node/clientele_client.cjs';
 import { ClienteleError, invalidArgument, toClienteleError } from './errors.js';
 import type { Header } from './types.js';
 
@@ -28,61 +29,118 @@ export function isBound(): boolean {
   return glue !== undefined;
 }
 
+/**
+ * A module loaded on first use: synchronously where the entry can (Node, Workers), else by an
+ * asynchronous loader (browsers: fetched beside the entry, or from a URL the app gives).
+ */
+class LazyModule<T> {
+  #value: T | undefined;
+  #loadNow: (() => T) | undefined;
+  #loadLater: (() => Promise<void>) | undefined;
+
+  constructor(
+    readonly what: string,
+    readonly hint: string,
+  ) {}
+
+  loader(loader: { sync: () => T } | { async: () => Promise<void> }): void {
+    if ('sync' in loader) this.#loadNow = loader.sync;
+    else this.#loadLater = loader.async;
+  }
+
+  bind(value: T): void {
+    this.#value = value;
+  }
+
+  availableNow(): boolean {
+    return this.#value !== undefined || this.#loadNow !== undefined;
+  }
+
+  async ensure(): Promise<void> {
+    if (this.availableNow()) {
+      this.call(() => undefined);
+      return;
+    }
+    if (this.#loadLater === undefined) throw this.#notLoaded();
+    await this.#loadLater();
+  }
+
+  #notLoaded(): ClienteleError {
+    return new ClienteleError({ code: 'not_initialized', message: `the Clientele ${this.what} is not loaded: ${this.hint}` });
+  }
+
+  call<R>(f: (raw: T) => R): R {
+    if (this.#value === undefined && this.#loadNow !== undefined) {
+      try {
+        this.#value = this.#loadNow();
+      } catch (cause) {
+        throw new ClienteleError({ code: 'init_failed', message: `the Clientele ${this.what} could not be loaded`, cause });
+      }
+    }
+    if (this.#value === undefined) throw this.#notLoaded();
+    try {
+      return f(this.#value);
+    } catch (thrown) {
+      throw toClienteleError(thrown);
+    }
+  }
+}
+
 /** The keys module's exports. */
 export type RawKeys = Omit<typeof KeysGlue, 'default'>;
 
-let keys: RawKeys | undefined;
-let loadKeysNow: (() => RawKeys) | undefined;
-let loadKeysLater: (() => Promise<void>) | undefined;
+/** The keys module: everything that takes a key. */
+const keysModule = new LazyModule<RawKeys>('keys module (everything that takes a key)', 'await loadKeys() first');
 
 /** Called by the entry modules: how to load the keys module, synchronously (Node) or not. */
 export function keysLoader(loader: { sync: () => RawKeys } | { async: () => Promise<void> }): void {
-  if ('sync' in loader) loadKeysNow = loader.sync;
-  else loadKeysLater = loader.async;
+  keysModule.loader(loader);
 }
 
 /** Called once the keys module can run. */
 export function bindKeys(raw: RawKeys): void {
-  keys = raw;
+  keysModule.bind(raw);
 }
 
 /** Whether the keys module is ready, or can be made ready synchronously. */
 export function keysAvailableNow(): boolean {
-  return keys !== undefined || loadKeysNow !== undefined;
+  return keysModule.availableNow();
 }
 
 /** Makes the keys module ready, loading it if needed. */
-export async function ensureKeys(): Promise<void> {
-  if (keysAvailableNow()) {
-    callKeys(() => undefined);
-    return;
-  }
-  if (loadKeysLater === undefined) throw keysNotLoaded();
-  await loadKeysLater();
+export function ensureKeys(): Promise<void> {
+  return keysModule.ensure();
 }
-
-const keysNotLoaded = (): ClienteleError =>
-  new ClienteleError({
-    code: 'not_initialized',
-    message:
-      'the Clientele keys module (everything that takes a key) is not loaded: await loadKeys() first',
-  });
 
 /** As `call`, against the keys module (loaded synchronously on first use where that is possible). */
 export function callKeys<T>(f: (raw: RawKeys) => T): T {
-  if (keys === undefined && loadKeysNow !== undefined) {
-    try {
-      keys = loadKeysNow();
-    } catch (cause) {
-      throw new ClienteleError({ code: 'init_failed', message: 'the Clientele keys module could not be loaded', cause });
-    }
-  }
-  if (keys === undefined) throw keysNotLoaded();
-  try {
-    return f(keys);
-  } catch (thrown) {
-    throw toClienteleError(thrown);
-  }
+  return keysModule.call(f);
+}
+
+/** The client module's exports. */
+export type RawClient = Omit<typeof ClientGlue, 'default'>;
+
+/** The client module: the engine behind `BlocClient` and `OffBlocksClient`. */
+const clientModule = new LazyModule<RawClient>('client module (the engine of BlocClient and OffBlocksClient)', 'await loadClient() first');
+
+/** Called by the entry modules: how to load the client module, synchronously or not. */
+export function clientLoader(loader: { sync: () => RawClient } | { async: () => Promise<void> }): void {
+  clientModule.loader(loader);
+}
+
+/** Called once the client module can run. */
+export function bindClient(raw: RawClient): void {
+  clientModule.bind(raw);
+}
+
+/** Makes the client module ready, loading it if needed (the clients await it before each call). */
+export function ensureClient(): Promise<void> {
+  return clientModule.ensure();
+}
+
+/** As `call`, against the client module. */
+export function callClient<T>(f: (raw: RawClient) => T): T {
+  return clientModule.call(f);
 }
 
 /**

@@ -1,11 +1,13 @@
-// The host's transport: send a built request with fetch, under a timeout and the caller's
-// AbortSignal, and retry what the core says is retryable, resending the SAME request (same
-// Idempotency-Key, same body bytes), after a backoff that honours Retry-After.
+// The host's I/O for the core's client engine: send a built request with fetch (under a timeout
+// and the caller's AbortSignal), sleep, sign, ask the token function, and report each outcome to
+// the engine, which decides everything (retries, waits, Retry-After, token refresh, re-signing,
+// the error that ends a call). Nothing here knows a status code or a retry rule.
 
-import { ClienteleError, invalidArgument, isClienteleError, toClienteleError } from './errors.js';
-import { headerList, opts } from './raw.js';
+import type * as ClientGlue from '../wasm/node/clientele_client.cjs';
+import { ClienteleError, invalidArgument, toClienteleError } from './errors.js';
+import { call, callClient, ensureClient, headerList, opts, parse, toJson } from './raw.js';
 import type { HeadersInput } from './raw.js';
-import type { Header, HttpRequest } from './types.js';
+import type { Algorithm, Header, HttpRequest } from './types.js';
 
 /** What `fetch` is given: always a string URL and a plain init. */
 export interface FetchInit {
@@ -25,11 +27,15 @@ export interface FetchResponse {
 /** A `fetch` (the global one, undici's, a test double, one with a proxy agent, ...). */
 export type Fetch = (url: string, init: FetchInit) => Promise<FetchResponse>;
 
-/** Retries of retryable failures (429, idempotent 5xx, timeouts and network failures of idempotent requests). */
+/**
+ * Retries of retryable failures (429, an OffBlocks request still in flight, 5xx of retry-safe
+ * requests, timeouts and network failures of retry-safe requests). The rules and the defaults are
+ * the core's, the same in every Clientele host.
+ */
 export interface RetryOptions {
   /** Retries after the first attempt; default 2. */
   maxRetries?: number | undefined;
-  /** The first backoff; doubled each retry, with jitter. Default 500 ms. */
+  /** The first backoff; doubled each retry, half of it jittered. Default 500 ms. */
   baseDelayMs?: number | undefined;
   /** The longest backoff; default 8 000 ms. */
   maxDelayMs?: number | undefined;
@@ -45,11 +51,15 @@ export interface TransportOptions {
   timeoutMs?: number | undefined;
   /** Retry policy, or `false` for none. */
   retries?: RetryOptions | false | undefined;
+  /** Waits `ms` (rejecting when `signal` aborts); default a timer. For tests and custom schedulers. */
+  sleep?: ((ms: number, signal: AbortSignal | undefined) => Promise<void>) | undefined;
+  /** A random number in [0, 1) for the backoff's jitter; default `Math.random`. */
+  random?: (() => number) | undefined;
 }
 
 /** Per-call options of every client method. */
 export interface RequestOptions {
-  /** Aborts the call (the request in flight and any backoff): rejects with code `aborted`. */
+  /** Aborts the call (the request in flight and any wait): rejects with code `aborted`. */
   signal?: AbortSignal | undefined;
   /** Overrides the client's per-attempt timeout. */
   timeoutMs?: number | undefined;
@@ -64,53 +74,101 @@ export interface ReceivedResponse {
   body: Uint8Array;
 }
 
-interface Policy {
-  fetch: Fetch | undefined;
+/** The engine's options in its own units (milliseconds and seconds), as the core names them. */
+interface EngineOptions {
   timeoutMs: number;
   maxRetries: number;
   baseDelayMs: number;
   maxDelayMs: number;
   maxRetryAfterMs: number;
+  tokenRefreshMarginS: number;
+  resignAfterS: number;
 }
 
-const number = (value: unknown, fallback: number): number =>
-  typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : fallback;
-
-export function policy(options: TransportOptions): Policy {
-  const retries = options.retries === false ? { maxRetries: 0 } : (options.retries ?? {});
-  return {
-    fetch: options.fetch,
-    timeoutMs: number(options.timeoutMs, 30_000),
-    maxRetries: Math.floor(number(retries.maxRetries, 2)),
-    baseDelayMs: number(retries.baseDelayMs, 500),
-    maxDelayMs: number(retries.maxDelayMs, 8_000),
-    maxRetryAfterMs: number(retries.maxRetryAfterMs, 60_000),
-  };
+/** Every default, from the core (the same numbers in every host): `clientDefaults()`. */
+interface Defaults {
+  client: EngineOptions;
+  webhookMaxAgeS: number;
+  webhookDedupeCapacity: number;
 }
 
-/** Whether sending `request` twice has the effect of sending it once. */
-function idempotent(request: HttpRequest): boolean {
-  if (request.method === 'GET' || request.method === 'PUT' || request.method === 'DELETE') return true;
-  return request.headers.some((h) => h.name.toLowerCase() === 'idempotency-key');
+let defaults: Defaults | undefined;
+/** The core's client defaults (read once, from the client module). */
+export async function clientDefaults(): Promise<Defaults> {
+  await ensureClient();
+  defaults ??= callClient((raw) => parse<Defaults>(raw.clientDefaults()));
+  return defaults;
 }
 
-function abortError(signal: AbortSignal): ClienteleError {
-  return new ClienteleError({ code: 'aborted', message: 'the request was aborted', cause: signal.reason });
+/** What a client holds: its choices among the engine's options, and its own I/O. */
+export interface Io {
+  choices: Partial<EngineOptions>;
+  fetch: Fetch | undefined;
+  now: () => Date;
+  sleep: (ms: number, signal: AbortSignal | undefined) => Promise<void>;
+  random: () => number;
 }
 
-/** Sends `request` once, exactly as built. */
-export async function sendOnce(
-  request: HttpRequest,
-  p: Policy,
-  options: RequestOptions,
-): Promise<ReceivedResponse> {
-  const signal = options.signal;
-  if (signal?.aborted) throw abortError(signal);
-  const fetchFn = p.fetch ?? (globalThis as { fetch?: Fetch }).fetch;
-  if (typeof fetchFn !== 'function') {
-    throw new ClienteleError({ code: 'network_error', message: 'no fetch here: pass `fetch` in the client options' });
+const whole = (value: unknown, name: string): number | undefined => {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 0xffffffff) {
+    throw invalidArgument(name, `\`${name}\` must be a whole number from 0 to 4294967295`);
   }
-  const timeoutMs = number(options.timeoutMs, p.timeoutMs);
+  return value;
+};
+
+/** The client's I/O and its choices among the engine's options (the core fills in the rest). */
+export function io(
+  options: TransportOptions & { refreshMarginSeconds?: number | undefined; resignAfterSeconds?: number | undefined },
+  now: () => Date,
+): Io {
+  const retries = options.retries === false ? { maxRetries: 0 } : opts(options.retries, 'retries');
+  if (options.fetch !== undefined && typeof options.fetch !== 'function') throw invalidArgument('fetch', '`fetch` must be a function');
+  if (options.sleep !== undefined && typeof options.sleep !== 'function') throw invalidArgument('sleep', '`sleep` must be a function');
+  if (options.random !== undefined && typeof options.random !== 'function') throw invalidArgument('random', '`random` must be a function');
+  const choices: Partial<EngineOptions> = {
+    timeoutMs: whole(options.timeoutMs, 'timeoutMs'),
+    maxRetries: whole(retries.maxRetries, 'retries.maxRetries'),
+    baseDelayMs: whole(retries.baseDelayMs, 'retries.baseDelayMs'),
+    maxDelayMs: whole(retries.maxDelayMs, 'retries.maxDelayMs'),
+    maxRetryAfterMs: whole(retries.maxRetryAfterMs, 'retries.maxRetryAfterMs'),
+    tokenRefreshMarginS: whole(options.refreshMarginSeconds, 'refreshMarginSeconds'),
+    resignAfterS: whole(options.resignAfterSeconds, 'resignAfterSeconds'),
+  };
+  return { choices, fetch: options.fetch, now, sleep: options.sleep ?? sleep, random: options.random ?? Math.random };
+}
+
+/** The engine's options for one call (JSON): the client's and the call's choices; the engine's defaults for the rest. */
+function callOptions(io: Io, options: RequestOptions): string {
+  const call = { timeoutMs: whole(options.timeoutMs, 'timeoutMs'), maxRetries: whole(options.maxRetries, 'maxRetries') };
+  const defined = (o: object): [string, unknown][] => Object.entries(o).filter(([, v]) => v !== undefined);
+  return toJson(Object.fromEntries([...defined(io.choices), ...defined(call)]), 'options');
+}
+
+function abortError(): ClienteleError {
+  return new ClienteleError({ code: 'aborted', kind: 'transport', message: 'the call was aborted' });
+}
+
+/** Why a send got no answer, in the engine's words. */
+type Failure = 'timeout' | 'network' | 'aborted';
+
+class SendFailed {
+  constructor(
+    readonly failure: Failure,
+    readonly cause: unknown,
+  ) {}
+}
+
+/** Sends `request` once, exactly as built, within `timeoutMs` (0: no limit). */
+async function sendOnce(
+  request: HttpRequest,
+  timeoutMs: number,
+  fetchFn: Fetch | undefined,
+  signal: AbortSignal | undefined,
+): Promise<ReceivedResponse> {
+  if (signal?.aborted) throw new SendFailed('aborted', signal.reason);
+  const f = fetchFn ?? (globalThis as { fetch?: Fetch }).fetch;
+  if (typeof f !== 'function') throw new SendFailed('network', new Error('no fetch here: pass `fetch` in the client options'));
   const controller = new AbortController();
   let timedOut = false;
   const timer =
@@ -129,50 +187,30 @@ export async function sendOnce(
       signal: controller.signal,
     };
     if (request.body !== '') init.body = request.body; // the exact text that was digested and signed
-    const response = await fetchFn.call(globalThis, request.url, init);
+    const response = await f.call(globalThis, request.url, init);
     const body = new Uint8Array(await response.arrayBuffer());
     return { status: response.status, headers: headerList(response.headers), body };
   } catch (thrown) {
-    if (timedOut) {
-      throw new ClienteleError({
-        code: 'timeout',
-        message: `no complete response within ${timeoutMs} ms`,
-        retryable: idempotent(request),
-        cause: thrown,
-      });
-    }
-    if (signal?.aborted) throw abortError(signal);
-    if (isClienteleError(thrown)) throw thrown;
-    const reason = thrown instanceof Error ? describe(thrown) : String(thrown);
-    throw new ClienteleError({
-      code: 'network_error',
-      message: `the request could not be sent or its answer read: ${reason}`,
-      retryable: idempotent(request),
-      cause: thrown,
-    });
+    // Our own limit, or a fetch that gave up on its own (`AbortSignal.timeout`: a TimeoutError).
+    if (timedOut || (thrown as { name?: unknown } | null)?.name === 'TimeoutError') throw new SendFailed('timeout', thrown);
+    if (signal?.aborted) throw new SendFailed('aborted', signal.reason);
+    throw new SendFailed('network', thrown);
   } finally {
     if (timer !== undefined) clearTimeout(timer);
     signal?.removeEventListener('abort', onAbort);
   }
 }
 
-/** `TypeError: fetch failed` says little; its cause (ECONNREFUSED, ...) says more. */
-function describe(error: Error): string {
-  const cause = (error as { cause?: unknown }).cause;
-  const inner = cause instanceof Error ? `${cause.message}` : '';
-  return inner && inner !== error.message ? `${error.message} (${inner})` : error.message;
-}
-
-/** Waits `ms`, or rejects with `aborted` as soon as `signal` aborts. */
+/** Waits `ms`, or rejects as soon as `signal` aborts. */
 function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) {
-      reject(abortError(signal));
+      reject(abortError());
       return;
     }
     const onAbort = (): void => {
       clearTimeout(timer);
-      reject(abortError(signal as AbortSignal));
+      reject(abortError());
     };
     const timer = setTimeout(() => {
       signal?.removeEventListener('abort', onAbort);
@@ -182,52 +220,183 @@ function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
   });
 }
 
-/**
- * How long to wait before retry number `retry` (0-based): exponential backoff with jitter, never
- * shorter than the provider's `Retry-After`; `null` when the provider asks for longer than allowed.
- */
-export function backoff(error: ClienteleError, retry: number, p: Policy): number | null {
-  const exp = Math.min(p.maxDelayMs, p.baseDelayMs * 2 ** retry);
-  const jittered = exp / 2 + Math.random() * (exp / 2);
-  const after = error.retryAfterMs();
-  if (after === null) return jittered;
-  if (after > p.maxRetryAfterMs) return null;
-  return Math.max(after, Math.min(jittered, p.maxRetryAfterMs));
+/** An action of the engine, as its JSON says. */
+type Action =
+  | { action: 'send'; request: HttpRequest; timeoutMs: number; attempt: number; purpose: 'operation' | 'token' }
+  | { action: 'sign'; base: number[]; algorithm: Algorithm }
+  | { action: 'obtain_token' }
+  | { action: 'wait'; ms: number; cause: string }
+  | { action: 'done'; attempts: number };
+
+/** The raw engine call both providers' calls look like to the loop below. */
+interface EngineCall {
+  start(): string;
+  onResponse(status: number, headers: string, body: Uint8Array, now: string, jitter: number): string;
+  onFailure(failure: Failure, now: string, jitter: number): string;
+  onWaited(now: string): string;
+  onSignature?(signature: Uint8Array, encoding: string, now: string): string;
+  onToken?(token: string, expiresAt: string | undefined, now: string): string;
+  free(): void;
 }
 
-/** What to resend on retry number `retry` (default: the same request). */
-export type BeforeRetry = (request: HttpRequest, retry: number) => HttpRequest | Promise<HttpRequest>;
+/** How an OffBlocks client signs and gets tokens (absent for Bloc). */
+export interface Hooks {
+  /** Signs a signature base; resolves to the signature and its encoding. */
+  sign?(base: Uint8Array<ArrayBuffer>, algorithm: Algorithm): Promise<{ signature: Uint8Array; encoding: 'raw' | 'der' }>;
+  /** Asks the token function for a token. */
+  token?(): Promise<{ token: string; expiresAt?: string | undefined }>;
+}
 
 /**
- * build -> fetch -> parse, retrying what the error says is retryable with the same request (or
- * what `beforeRetry` returns: the same request re-signed). Every failure is a `ClienteleError`.
+ * Runs one call of the engine to its end: performs each action it returns and reports the outcome,
+ * until it is done (resolving to the final answer) or fails (rejecting with its `ClienteleError`,
+ * whose `cause` is what the transport threw when the call ends without an answer).
+ * `shared` coalesces identical token requests of concurrent calls into one send (I/O, not a rule:
+ * each call's engine reads the same answer).
  */
-export async function execute<T>(
-  request: HttpRequest,
-  parse: (response: ReceivedResponse) => T,
-  p: Policy,
-  options: RequestOptions = {},
-  beforeRetry?: BeforeRetry,
-): Promise<T> {
-  options = opts(options);
-  const signal = options.signal;
-  if (signal !== undefined && (typeof signal !== 'object' || signal === null || typeof signal.addEventListener !== 'function')) {
-    throw invalidArgument('signal', '`signal` must be an AbortSignal');
-  }
-  const maxRetries = Math.floor(number(options.maxRetries, p.maxRetries));
-  let current = request;
-  for (let retry = 0; ; retry++) {
-    try {
-      const response = await sendOnce(current, p, options);
-      return parse(response);
-    } catch (thrown) {
-      const error = toClienteleError(thrown);
-      if (!error.retryable || retry >= maxRetries) throw error;
-      const delay = backoff(error, retry, p);
-      if (delay === null) throw error;
-      await sleep(delay, options.signal);
-      if (beforeRetry !== undefined) current = await beforeRetry(current, retry);
+async function drive(
+  engine: EngineCall,
+  io: Io,
+  signal: AbortSignal | undefined,
+  hooks: Hooks,
+  shared?: Map<string, Promise<ReceivedResponse>>,
+): Promise<ReceivedResponse> {
+  const now = (): string => io.now().toISOString();
+  const step = (f: () => string): Action => callClient(() => parse<Action>(f()));
+  let last: ReceivedResponse | undefined;
+  let lastFailure: unknown;
+  const send = (request: HttpRequest, timeoutMs: number, purpose: string): Promise<ReceivedResponse> => {
+    if (purpose !== 'token' || shared === undefined) return sendOnce(request, timeoutMs, io.fetch, signal);
+    const key = JSON.stringify([request.url, request.body]);
+    let pending = shared.get(key);
+    if (pending === undefined) {
+      // Not cancelled by one caller's signal: others wait for it too.
+      pending = sendOnce(request, timeoutMs, io.fetch, undefined).finally(() => shared.delete(key));
+      shared.set(key, pending);
     }
+    if (signal === undefined) return pending;
+    const aborted = new Promise<never>((_, reject) => {
+      if (signal.aborted) reject(new SendFailed('aborted', signal.reason));
+      signal.addEventListener('abort', () => reject(new SendFailed('aborted', signal.reason)), { once: true });
+    });
+    return Promise.race([pending, aborted]);
+  };
+  try {
+    let action = step(() => engine.start());
+    for (;;) {
+      switch (action.action) {
+        case 'send': {
+          let received: ReceivedResponse;
+          try {
+            received = await send(action.request, action.timeoutMs, action.purpose);
+          } catch (thrown) {
+            const failure = thrown instanceof SendFailed ? thrown : new SendFailed('network', thrown);
+            lastFailure = failure.cause;
+            action = step(() => engine.onFailure(failure.failure, now(), io.random()));
+            break;
+          }
+          last = received;
+          const headers = toJson(received.headers, 'headers');
+          action = step(() => engine.onResponse(received.status, headers, received.body, now(), io.random()));
+          break;
+        }
+        case 'wait': {
+          try {
+            await io.sleep(action.ms, signal);
+          } catch {
+            action = step(() => engine.onFailure('aborted', now(), io.random()));
+            break;
+          }
+          action = step(() => engine.onWaited(now()));
+          break;
+        }
+        case 'sign': {
+          if (hooks.sign === undefined || engine.onSignature === undefined) throw new Error('nothing to sign with');
+          const { signature, encoding } = await hooks.sign(Uint8Array.from(action.base), action.algorithm);
+          action = step(() => (engine.onSignature as NonNullable<EngineCall['onSignature']>)(signature, encoding, now()));
+          break;
+        }
+        case 'obtain_token': {
+          if (hooks.token === undefined || engine.onToken === undefined) throw new Error('no token function');
+          const { token, expiresAt } = await hooks.token();
+          action = step(() => (engine.onToken as NonNullable<EngineCall['onToken']>)(token, expiresAt, now()));
+          break;
+        }
+        case 'done':
+          return last ?? { status: 200, headers: [], body: new Uint8Array() };
+      }
+    }
+  } catch (thrown) {
+    const error = toClienteleError(thrown);
+    if (error.kind !== 'transport') throw error;
+    // The engine's transport error, with what the transport threw (or the abort reason).
+    const cause = error.code === 'aborted' ? signal?.reason : lastFailure;
+    throw cause === undefined ? error : new ClienteleError({ ...error.toJSON(), cause });
+  } finally {
+    engine.free();
+  }
+}
+
+/** Runs a Bloc operation (`{get_customer: {customerId}}`, ...) with the context `bloc()` makes. */
+export async function runBloc(
+  bloc: () => ClientGlue.BlocContext,
+  operation: object | string,
+  io: Io,
+  options: RequestOptions = {},
+): Promise<ReceivedResponse> {
+  const o = opts(options);
+  checkSignal(o.signal);
+  const settings = callOptions(io, o);
+  await ensureClient();
+  const context = bloc();
+  const raw = callClient((r) => new r.BlocCall(toJson(operation, 'operation'), settings));
+  const engine: EngineCall = {
+    start: () => raw.start(context, io.now().toISOString()),
+    onResponse: (s, h, b, n, j) => raw.onResponse(s, h, b, n, j),
+    onFailure: (f, n, j) => raw.onFailure(f, n, j),
+    onWaited: (n) => raw.onWaited(n),
+    free: () => raw.free(),
+  };
+  return drive(engine, io, o.signal, {});
+}
+
+/** Runs an OffBlocks operation with the session `session()` gives (token and signing context). */
+export async function runOffBlocks(
+  session: () => ClientGlue.OffBlocksSession,
+  operation: object | string,
+  io: Io,
+  options: RequestOptions,
+  hooks: Hooks,
+): Promise<ReceivedResponse> {
+  const o = opts(options);
+  checkSignal(o.signal);
+  const settings = callOptions(io, o);
+  await ensureClient();
+  const s = session();
+  const raw = callClient((r) => new r.OffBlocksCall(toJson(operation, 'operation'), settings));
+  const engine: EngineCall = {
+    start: () => raw.start(s, io.now().toISOString()),
+    onResponse: (st, h, b, n, j) => raw.onResponse(s, st, h, b, n, j),
+    onFailure: (f, n, j) => raw.onFailure(f, n, j),
+    onWaited: (n) => raw.onWaited(s, n),
+    onSignature: (sig, enc, n) => raw.onSignature(sig, enc, n),
+    onToken: (t, e, n) => raw.onToken(s, t, e, n),
+    free: () => raw.free(),
+  };
+  return drive(engine, io, o.signal, hooks, sharedTokenRequests.get(s));
+}
+
+/** Token requests in flight, per session (concurrent calls of one client share one). */
+const sharedTokenRequests = new WeakMap<object, Map<string, Promise<ReceivedResponse>>>();
+
+/** Registers a session whose concurrent token requests are coalesced. */
+export function shareTokenRequests(session: object): void {
+  sharedTokenRequests.set(session, new Map());
+}
+
+function checkSignal(signal: unknown): void {
+  if (signal !== undefined && (typeof signal !== 'object' || signal === null || typeof (signal as AbortSignal).addEventListener !== 'function')) {
+    throw invalidArgument('signal', '`signal` must be an AbortSignal');
   }
 }
 

@@ -5,7 +5,7 @@
 // (another URL, a CDN, a Content-Security-Policy without top-level await) use `clientele/init`.
 import * as glue from '../wasm/web/clientele_wasm.js';
 import { ClienteleError } from './errors.js';
-import { webKeysLoader } from './keys-web.js';
+import { webClientLoader, webKeysLoader } from './web-loaders.js';
 import { bind } from './raw.js';
 
 try {
@@ -22,6 +22,17 @@ bind(glue);
 export * from './api.js';
 
 const load = webKeysLoader(() => new URL('../wasm/web/clientele_keys_bg.wasm', import.meta.url));
+const loadClientModule = webClientLoader(() => new URL('../wasm/web/clientele_client_bg.wasm', import.meta.url));
+
+/**
+ * Fetches and instantiates the client module (the engine behind `BlocClient` and
+ * `OffBlocksClient`), by default from beside this entry. Optional: the clients load it by
+ * themselves on their first call; call it to pay the load earlier. Rejects with `init_failed`
+ * (and can then be called again).
+ */
+export function loadClient(input?: string | URL | Request | Response | ArrayBuffer | ArrayBufferView): Promise<void> {
+  return loadClientModule(input);
+}
 
 /**
  * Fetches and instantiates the keys module (everything that takes a key: `SigningKey`,

@@ -37,7 +37,7 @@ export async function verifyBlocWebhookRequest(request: WebhookRequestLike, secr
   try {
     body = new Uint8Array(await request.arrayBuffer());
   } catch (cause) {
-    throw new ClienteleError({ code: 'invalid_argument', message: "the request's body could not be read", cause });
+    throw new ClienteleError({ code: 'invalid_argument', kind: 'validation', message: "the request's body could not be read", cause });
   }
   return verifyBlocWebhook(body, request.headers, secret);
 }
@@ -45,11 +45,6 @@ export async function verifyBlocWebhookRequest(request: WebhookRequestLike, secr
 /** Parses a Bloc delivery WITHOUT verifying it (verify first with `verifyBlocWebhook`). */
 export function parseBlocWebhook(body: BodyInput): BlocWebhookEvent {
   return call((raw) => parse<BlocWebhookEvent>(raw.blocWebhookParse(bytes(body, 'body'))));
-}
-
-/** The `X-Bloc-Webhook` value Bloc sends for `body` (for tests and emulators). */
-export function signBlocWebhook(secret: string, body: BodyInput): string {
-  return call((raw) => raw.blocWebhookSign(str(secret, 'secret'), bytes(body, 'body')));
 }
 
 /** Parses an OffBlocks delivery; unknown `webhookType`s are kept. */
@@ -76,7 +71,7 @@ export function verifyOffBlocksWebhookSignature(
 ): VerifiedSignatureSummary {
   const request = toHttpRequest(delivery, 'POST');
   const o = opts(options);
-  const maxAge = u32(o.maxAgeSeconds ?? 300, 'maxAgeSeconds');
+  const maxAge = o.maxAgeSeconds === undefined ? undefined : u32(o.maxAgeSeconds, 'maxAgeSeconds');
   return callKeys((raw) =>
     parse<VerifiedSignatureSummary>(
       raw.offblocksWebhookVerifySignature(toJson(request, 'delivery'), keyOf(key), iso(o.now), maxAge),
@@ -107,13 +102,13 @@ export type OffBlocksWebhookDeduplicatorState = { readonly [member: string]: unk
 export class OffBlocksWebhookDeduplicator {
   readonly #raw: Glue.OffBlocksWebhookDeduplicator;
 
-  /** Remembers up to `capacity` event ids (default 10 000). */
-  constructor(capacity = 10_000) {
+  /** Remembers up to `capacity` event ids (default 10 000, the core's). */
+  constructor(capacity?: number) {
     if (adopting !== undefined) {
       this.#raw = adopting;
       return;
     }
-    if (!Number.isInteger(capacity) || capacity < 1 || capacity > 0xffffffff) {
+    if (capacity !== undefined && (!Number.isInteger(capacity) || capacity < 1 || capacity > 0xffffffff)) {
       throw invalidArgument('capacity', '`capacity` must be a positive integer');
     }
     this.#raw = call((raw) => new raw.OffBlocksWebhookDeduplicator(capacity));

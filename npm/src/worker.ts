@@ -5,13 +5,15 @@
 // bytes at run time, and a server bundle moves files away from the paths a package computes, so
 // both modules are imported as `.wasm?module` (wrangler's default `CompiledWasm` rule, Turbopack's
 // and Next.js's `?module` imports) and instantiated synchronously: the main one now, the keys one
-// on first use of a key.
+// on first use of a key, the client one on a client's first call.
 import * as glue from '../wasm/web/clientele_wasm.js';
+import * as clientGlue from '../wasm/web/clientele_client.js';
 import * as keysGlue from '../wasm/web/clientele_keys.js';
 import wasmModule from '../wasm/web/clientele_wasm_bg.wasm?module';
 import keysModule from '../wasm/web/clientele_keys_bg.wasm?module';
+import clientModule from '../wasm/web/clientele_client_bg.wasm?module';
 import { ClienteleError } from './errors.js';
-import { bind, ensureKeys, keysLoader } from './raw.js';
+import { bind, clientLoader, ensureClient, ensureKeys, keysLoader } from './raw.js';
 
 try {
   glue.initSync({ module: wasmModule });
@@ -23,6 +25,12 @@ keysLoader({
   sync: () => {
     keysGlue.initSync({ module: keysModule });
     return keysGlue;
+  },
+});
+clientLoader({
+  sync: () => {
+    clientGlue.initSync({ module: clientModule });
+    return clientGlue;
   },
 });
 
@@ -37,4 +45,12 @@ export const ready: Promise<void> = Promise.resolve();
  */
 export function loadKeys(): Promise<void> {
   return ensureKeys();
+}
+
+/**
+ * Loads the client module (the engine behind `BlocClient` and `OffBlocksClient`). Optional here,
+ * where it loads by itself on a client's first call; call it to pay that load earlier.
+ */
+export function loadClient(): Promise<void> {
+  return ensureClient();
 }

@@ -97,10 +97,10 @@ test('no `any` in the public type declarations', () => {
   assert.deepEqual(offenders, []);
 });
 
-test('the .wasm files: the main and the keys module, each valid, shipped once, loaded by both glues', (t) => {
+test('the .wasm files: the main, keys and client modules, each valid, shipped once, loaded by both glues', (t) => {
   const shipped = files(join(INSTALLED, 'dist')).filter((f) => f.endsWith('.wasm')).sort();
-  assert.deepEqual(shipped, ['clientele_keys', 'clientele_wasm'].map((m) => join(INSTALLED, `dist/wasm/web/${m}_bg.wasm`)));
-  for (const name of ['clientele_wasm', 'clientele_keys']) {
+  assert.deepEqual(shipped, ['clientele_client', 'clientele_keys', 'clientele_wasm'].map((m) => join(INSTALLED, `dist/wasm/web/${m}_bg.wasm`)));
+  for (const name of ['clientele_wasm', 'clientele_keys', 'clientele_client']) {
     const wasm = readFileSync(join(INSTALLED, `dist/wasm/web/${name}_bg.wasm`));
     assert.ok(WebAssembly.validate(wasm));
     const glue = readFileSync(join(INSTALLED, `dist/wasm/node/${name}.cjs`), 'utf8');
@@ -113,6 +113,10 @@ test('the .wasm files: the main and the keys module, each valid, shipped once, l
   assert.ok(!exports('clientele_wasm').some((e) => /signingkey|verifyingkey|verifyMessage|acceptChallengeSignature/i.test(e)));
   assert.ok(exports('clientele_keys').includes('signSignatureBase'));
   assert.ok(!exports('clientele_keys').some((e) => /^bloc_|validateBlocCustomerCreate/.test(e)));
+  // The client engine is in the client module only; the page's module has none of it.
+  assert.ok(exports('clientele_client').some((e) => /^bloccall_/.test(e)));
+  assert.ok(!exports('clientele_wasm').some((e) => /^(bloccall|offblockscall|offblockssession)_/.test(e)));
+  assert.ok(!exports('clientele_client').some((e) => /validateBlocCustomerCreate|signSignatureBase/.test(e)));
 });
 
 test('Node loads the keys module only when a key is first used (import and require)', () => {

@@ -163,8 +163,10 @@ test('type guards tell the families apart', () => {
   assert.ok(!isClienteleError(new Error('x')) && !isClienteleError(null) && !isClienteleError({ code: 'x' }));
   // A plain object that only looks like one is not one.
   assert.ok(!({ name: 'ClienteleError', code: 'x' } instanceof ClienteleError));
-  const made = new ClienteleError({ code: 'timeout', message: 'late', retryable: true });
+  // An error made by hand has the kind it is given (the core's errors carry theirs).
+  const made = new ClienteleError({ code: 'timeout', kind: 'transport', message: 'late', retryable: true });
   assert.ok(isTransportError(made) && made.kind === 'transport');
+  assert.equal(new ClienteleError({ code: 'x', message: 'no kind' }).kind, 'internal');
 });
 
 test('responses that are not responses are invalid_argument, never a crash', () => {
