@@ -89,12 +89,12 @@ internal class HostIo(
      * the call with the core's `aborted` error) and the cancellation goes on as a
      * [CancellationException] whose cause is that error.
      */
-    suspend inline fun <T> cancellable(abort: (TransportFailure) -> Action, block: () -> T): T =
+    suspend inline fun <T> cancellable(abort: () -> Action, block: () -> T): T =
         try {
             block()
         } catch (cancelled: CancellationException) {
             val aborted = try {
-                abort(TransportFailure.ABORTED)
+                abort()
                 null
             } catch (e: ClienteleException) {
                 e
@@ -105,7 +105,7 @@ internal class HostIo(
     /** Drives one Bloc call to its final answer (parse it with the operation's parse function). */
     suspend fun bloc(context: Bloc, operation: BlocOperation, options: EngineOptions): HttpResponse =
         BlocCall(operation, options).use { call ->
-            val abort = { failure: TransportFailure -> call.onFailure(failure, now(), 0.0) }
+            val abort = { call.onFailure(TransportFailure.ABORTED, now(), 0.0) }
             var action = call.start(context, now())
             while (true) {
                 action = when (val a = action) {
@@ -147,7 +147,7 @@ internal class HostIo(
         obtainToken: suspend (deliver: (String, Instant?) -> Action) -> Action,
         untilSigned: Boolean = false,
     ): HttpResponse? = OffBlocksCall(operation, options).use { call ->
-        val abort = { failure: TransportFailure -> call.onFailure(failure, now(), 0.0) }
+        val abort = { call.onFailure(TransportFailure.ABORTED, now(), 0.0) }
         var at = now()
         var action = call.start(session, at)
         var sent: HttpRequest? = null
