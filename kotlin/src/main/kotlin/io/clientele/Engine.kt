@@ -133,11 +133,9 @@ internal class HostIo(
     )
 
     /**
-     * Drives one OffBlocks call to its final answer. [sign] signs a base (the client's signer);
-     * [obtainToken] gets a token from the client's provider and hands it to `deliver` (which
-     * reports it to the engine). With [untilSigned], the call stops at its first signature: the
-     * session then holds a usable token (how [OffBlocksClient.accessToken] gets one), and the
-     * result is `null`.
+     * Drives one OffBlocks call to its final answer (for the access token operation: the session
+     * then holds the token). [sign] signs a base (the client's signer); [obtainToken] gets a
+     * token from the client's provider and hands it to `deliver` (which reports it to the engine).
      */
     suspend fun offBlocks(
         session: OffBlocksSession,
@@ -145,8 +143,7 @@ internal class HostIo(
         options: EngineOptions,
         sign: suspend (Action.Sign, SignSite) -> RequestSigner.Signature,
         obtainToken: suspend (deliver: (String, Instant?) -> Action) -> Action,
-        untilSigned: Boolean = false,
-    ): HttpResponse? = OffBlocksCall(operation, options).use { call ->
+    ): HttpResponse = OffBlocksCall(operation, options).use { call ->
         val abort = { call.onFailure(TransportFailure.ABORTED, now(), 0.0) }
         var at = now()
         var action = call.start(session, at)
@@ -167,7 +164,6 @@ internal class HostIo(
                     }
                 }
                 is Action.Sign -> {
-                    if (untilSigned) return null
                     val signature = cancellable(abort) { sign(a, SignSite(at, if (afterWait) sent else null)) }
                     call.onSignature(signature.bytes, signature.encoding, now())
                 }

@@ -60,24 +60,23 @@ class OffBlocksClient(
      * one. A backend can hand it to an app.
      */
     suspend fun accessToken(options: CallOptions = CallOptions()): BearerToken {
-        run(OffBlocksOperation.ListCustomers, options, untilSigned = true)
+        run(OffBlocksOperation.AccessToken, options)
         val held = session.token() ?: throw hostError("token_unavailable", "the session holds no token")
         return BearerToken(held.token, held.expiresAt)
     }
 
-    private suspend fun run(operation: OffBlocksOperation, call: CallOptions, untilSigned: Boolean = false): HttpResponse? {
+    private suspend fun run(operation: OffBlocksOperation, call: CallOptions): HttpResponse {
         seed()
         val engine = options.forCall(call)
         return io.offBlocks(
             session, operation, engine,
             sign = { action, site -> sign(action, site, operation) },
             obtainToken = { deliver -> obtainToken(engine.tokenRefreshMarginS, deliver) },
-            untilSigned = untilSigned,
         )
     }
 
     private suspend fun <T> call(operation: OffBlocksOperation, options: CallOptions, parse: (HttpResponse) -> T): T =
-        parse(run(operation, options) ?: throw hostError("internal", "the call ended without an answer"))
+        parse(run(operation, options))
 
     // --- what the engine asks for -----------------------------------------------------------------
 
@@ -103,9 +102,9 @@ class OffBlocksClient(
         tokenLock.withLock {
             if (seeded) return
             val initial = (tokenSource as TokenSource.Provider).initial ?: return
-            // A call asks for a token (the session has none) and is handed the initial one; it
-            // stops there. The engine then refreshes it like any other.
-            OffBlocksCall(OffBlocksOperation.ListCustomers, options.engine).use { call ->
+            // The access token call asks for a token (the session has none) and is handed the
+            // initial one. The engine then refreshes it like any other.
+            OffBlocksCall(OffBlocksOperation.AccessToken, options.engine).use { call ->
                 val now = clock.instant()
                 if (call.start(session, now) == Action.ObtainToken) call.onToken(session, initial.token, initial.expiresAt, now)
             }
@@ -139,6 +138,7 @@ class OffBlocksClient(
                 is OffBlocksOperation.GetChallenge -> ctx.buildGetChallenge(operation.customerId, at)
                 is OffBlocksOperation.SubmitChallenge ->
                     ctx.buildSubmitChallenge(operation.customerId, operation.submission, operation.idempotencyKey, at)
+                is OffBlocksOperation.AccessToken -> throw hostError("internal", "the access token call signs nothing")
             }
         }
     }

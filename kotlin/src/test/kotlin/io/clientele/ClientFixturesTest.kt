@@ -297,6 +297,7 @@ class ClientFixturesTest {
                         }
                         "get_customer" -> offBlocksCustomerJson(offblocks.getCustomer(str("customerId")))
                         "deactivate_customer" -> offblocks.deactivateCustomer(str("customerId"), str("idempotencyKey"))?.let(::offBlocksCustomerJson)
+                        "access_token" -> offblocks.accessToken().let { mapOf("token" to it.token, "expiresAt" to it.expiresAt?.toString()) }
                         else -> throw AssertionError("no client method for ${case["operation"]}")
                     }
                 }
