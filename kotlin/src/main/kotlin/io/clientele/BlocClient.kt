@@ -1,24 +1,28 @@
 package io.clientele
 
+import io.clientele.core.BlocOperation
 import io.clientele.core.Customer
 import io.clientele.core.CustomerCreateRequest
 import io.clientele.core.CustomerListQuery
 import io.clientele.core.CustomerPage
 import io.clientele.core.CustomerUpdateRequest
+import io.clientele.core.HttpResponse
 import io.clientele.core.KycTier1Upgrade
 import io.clientele.core.KycTier2Upgrade
 import io.clientele.core.KycTier3Upgrade
 import io.clientele.core.MeansOfIdentification
+import kotlinx.coroutines.flow.Flow
+import kotlinx.coroutines.flow.flow
+import kotlinx.coroutines.flow.toList
 import java.time.Clock
-import java.time.LocalDate
-import kotlin.time.Duration
-import kotlin.time.Duration.Companion.seconds
+import kotlin.random.Random
 
 /**
  * Bloc customers over any [Transport]. Every call validates its input completely (a
- * [ClienteleException.Validation] lists every field issue and nothing is sent), sends the request
- * the core built, retries what is safe to retry, and returns the parsed value or throws a
- * [ClienteleException].
+ * [ClienteleException.Validation] lists every field issue and nothing is sent), then the core's
+ * client engine runs it: which answers are final, which are retried and after how long (backoff
+ * with jitter from [random], `Retry-After`), all as in every other Clientele host. The client
+ * only sends, waits and parses; it returns the parsed value or throws a [ClienteleException].
  *
  * ```
  * val bloc = BlocClient(secretKey = "sk_test_...")
@@ -26,73 +30,92 @@ import kotlin.time.Duration.Companion.seconds
  * ```
  *
  * Functions suspend; on Android call them from a coroutine (they never block the main thread
- * with the default transport, and an OkHttp transport can be made non-blocking too).
+ * with the default transport, and an OkHttp transport can be made non-blocking too). Cancelling
+ * the coroutine ends the call (a [kotlinx.coroutines.CancellationException] whose cause is the
+ * core's `aborted` error). [clock] (the engine's `now`: `Retry-After` dates, and "today" for a
+ * date of birth, as the clock's UTC date), [random] (jitter) and [sleeper] are injectable.
  */
 class BlocClient(
     secretKey: String,
     private val transport: Transport = JavaHttpTransport(),
     baseUrl: String? = null,
-    retry: RetryPolicy = RetryPolicy(),
-    timeout: Duration = 30.seconds,
-    private val clock: Clock = Clock.systemDefaultZone(),
+    /** Timeouts and retries; every default is the core's. */
+    val options: ClientOptions = ClientOptions(),
+    clock: Clock = Clock.systemUTC(),
+    random: Random = Random.Default,
+    sleeper: Sleeper = Sleeper.DELAY,
 ) : AutoCloseable {
     /** The core context (key and base URL), for building requests by hand. */
     val context: Bloc = Bloc(secretKey).let { bloc ->
         if (baseUrl == null) bloc else bloc.withBaseUrl(baseUrl).also { bloc.close() }
     }
-    private val exchanger = Exchanger(transport, retry, timeout, clock)
+    private val io = HostIo(transport, clock, random, sleeper)
+
+    private suspend fun <T> run(operation: BlocOperation, call: CallOptions, parse: (HttpResponse) -> T): T =
+        parse(io.bloc(context, operation, options.forCall(call)))
 
     /** One page of customers (`GET /customers`). */
-    suspend fun listCustomers(query: CustomerListQuery = blocDefaultListQuery()): CustomerPage =
-        exchanger.exchange(context.buildListCustomers(query), ::blocParseListCustomers)
+    suspend fun listCustomers(query: CustomerListQuery = blocDefaultListQuery(), options: CallOptions = CallOptions()): CustomerPage =
+        run(BlocOperation.ListCustomers(query), options, ::blocParseListCustomers)
 
-    /** Every customer, page after page (stops with `paging_ignored` if Bloc repeats a page). */
-    suspend fun allCustomers(query: CustomerListQuery = blocDefaultListQuery()): List<Customer> =
-        CustomerPager(query).use { pager ->
-            val all = mutableListOf<Customer>()
-            while (true) {
-                val request = pager.nextRequest(context) ?: break
-                val page = exchanger.exchange(request, ::blocParseListCustomers)
-                pager.advance(page)
-                all += page.customers
+    /**
+     * Every page of customers, one request per page, as the core's [CustomerPager] walks them
+     * (it stops with `paging_ignored` if Bloc sends the same page twice). [options] apply to
+     * each page's call.
+     */
+    fun customerPages(query: CustomerListQuery = blocDefaultListQuery(), options: CallOptions = CallOptions()): Flow<CustomerPage> =
+        flow {
+            CustomerPager(query).use { pager ->
+                // The first page is the query as given; then the page the pager asks for next.
+                var next: CustomerListQuery? = query
+                while (next != null) {
+                    val page = listCustomers(next, options)
+                    pager.advance(page)
+                    emit(page)
+                    next = pager.nextPage()?.let { query.copy(page = it) }
+                }
             }
-            all
         }
 
+    /** Every customer, page after page (see [customerPages]), as they arrive. */
+    fun customers(query: CustomerListQuery = blocDefaultListQuery(), options: CallOptions = CallOptions()): Flow<Customer> =
+        flow { customerPages(query, options).collect { page -> page.customers.forEach { emit(it) } } }
+
+    /** Every customer, page after page, in one list. */
+    suspend fun allCustomers(query: CustomerListQuery = blocDefaultListQuery(), options: CallOptions = CallOptions()): List<Customer> =
+        customers(query, options).toList()
+
     /** `GET /customers/{id}`. */
-    suspend fun getCustomer(customerId: String): Customer =
-        exchanger.exchange(context.buildGetCustomer(customerId), ::blocParseGetCustomer)
+    suspend fun getCustomer(customerId: String, options: CallOptions = CallOptions()): Customer =
+        run(BlocOperation.GetCustomer(customerId), options, ::blocParseGetCustomer)
 
     /** `POST /customers`. A 5xx answer is not retried: the customer may have been created. */
-    suspend fun createCustomer(payload: CustomerCreateRequest): Customer =
-        exchanger.exchange(context.buildCreateCustomer(payload), ::blocParseCreateCustomer)
+    suspend fun createCustomer(payload: CustomerCreateRequest, options: CallOptions = CallOptions()): Customer =
+        run(BlocOperation.CreateCustomer(payload), options, ::blocParseCreateCustomer)
 
     /** `PUT /customers/{id}`: a full replacement of the customer's details. */
-    suspend fun updateCustomer(customerId: String, payload: CustomerUpdateRequest): Customer =
-        exchanger.exchange(context.buildUpdateCustomer(customerId, payload), ::blocParseUpdateCustomer)
+    suspend fun updateCustomer(customerId: String, payload: CustomerUpdateRequest, options: CallOptions = CallOptions()): Customer =
+        run(BlocOperation.UpdateCustomer(customerId, payload), options, ::blocParseUpdateCustomer)
 
-    /** KYC tier 1; the date of birth is checked against today's date from the client's clock. */
-    suspend fun upgradeKycTier1(customerId: String, payload: KycTier1Upgrade): Customer =
-        exchanger.exchange(
-            context.buildKycTier1Upgrade(customerId, payload, LocalDate.now(clock)),
-            ::blocParseKycUpgrade,
-        )
+    /** KYC tier 1; the date of birth is checked against today, the UTC date of the client's clock. */
+    suspend fun upgradeKycTier1(customerId: String, payload: KycTier1Upgrade, options: CallOptions = CallOptions()): Customer =
+        run(BlocOperation.KycTier1Upgrade(customerId, payload, today = null), options, ::blocParseKycUpgrade)
 
     /** KYC tier 2: a means of identification. */
-    suspend fun upgradeKycTier2(customerId: String, payload: KycTier2Upgrade): Customer =
-        exchanger.exchange(context.buildKycTier2Upgrade(customerId, payload), ::blocParseKycUpgrade)
+    suspend fun upgradeKycTier2(customerId: String, payload: KycTier2Upgrade, options: CallOptions = CallOptions()): Customer =
+        run(BlocOperation.KycTier2Upgrade(customerId, payload), options, ::blocParseKycUpgrade)
 
     /** KYC tier 3: a further document. */
-    suspend fun upgradeKycTier3(customerId: String, payload: KycTier3Upgrade): Customer =
-        exchanger.exchange(context.buildKycTier3Upgrade(customerId, payload), ::blocParseKycUpgrade)
+    suspend fun upgradeKycTier3(customerId: String, payload: KycTier3Upgrade, options: CallOptions = CallOptions()): Customer =
+        run(BlocOperation.KycTier3Upgrade(customerId, payload), options, ::blocParseKycUpgrade)
 
     /** The accepted means of identification. */
-    suspend fun meansOfIdentification(): List<MeansOfIdentification> =
-        exchanger.exchange(context.buildMeansOfIdentification(), ::blocParseMeansOfIdentification)
+    suspend fun meansOfIdentification(options: CallOptions = CallOptions()): List<MeansOfIdentification> =
+        run(BlocOperation.MeansOfIdentification, options, ::blocParseMeansOfIdentification)
 
     /** Queues a KYC revalidation; returns Bloc's message. */
-    suspend fun revalidateKyc(customerId: String): String =
-        exchanger.exchange(context.buildRevalidateKyc(customerId), ::blocParseRevalidateKyc)
+    suspend fun revalidateKyc(customerId: String, options: CallOptions = CallOptions()): String =
+        run(BlocOperation.RevalidateKyc(customerId), options, ::blocParseRevalidateKyc)
 
     /** Frees the native context (also freed by the garbage collector). */
     override fun close() = context.close()

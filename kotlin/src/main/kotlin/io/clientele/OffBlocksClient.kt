@@ -1,101 +1,205 @@
 package io.clientele
 
-import io.clientele.core.AccessToken
-import io.clientele.core.ApiCredentials
+import io.clientele.core.Action
 import io.clientele.core.Challenge
+import io.clientele.core.ChallengePaths
+import io.clientele.core.HttpResponse
 import io.clientele.core.OffBlocksCustomer
 import io.clientele.core.OffBlocksCustomerCreate
+import io.clientele.core.OffBlocksOperation
 import io.clientele.core.SigningConfig
+import kotlinx.coroutines.CancellationException
 import kotlinx.coroutines.sync.Mutex
 import kotlinx.coroutines.sync.withLock
 import java.time.Clock
 import java.time.Instant
 import java.util.UUID
-import kotlin.time.Duration
-import kotlin.time.Duration.Companion.seconds
+import kotlin.random.Random
 
 /**
- * OffBlocks customers over any [Transport]. The client fetches and refreshes the bearer token
- * from [credentials], signs every request with [signer], and gives every modifying call a fresh
- * Idempotency-Key (or the one you pass, to resume an operation). A retry resends the very same
- * signed request: same key, same body bytes, same signature.
+ * OffBlocks customers over any [Transport]. The core's client engine runs every call: it gets a
+ * token from [tokenSource] when the session has none or it is about to expire, replaces a token
+ * refused with a 401 once (rebuilding the same operation with the same Idempotency-Key), retries
+ * what is safe to retry (the same signed request: same key, same body bytes), and has a retry
+ * whose signature has grown old signed again. The client only sends, waits, signs with [signer]
+ * and asks [tokenSource]. Every modifying call gets a fresh Idempotency-Key (or the one you pass,
+ * to resume an operation).
+ *
+ * An app gives a [TokenSource.Provider] (its backend holds the API secret); a server may give
+ * [TokenSource.Credentials]. Cancelling the coroutine ends the call (a
+ * [CancellationException] whose cause is the core's `aborted` error).
  */
 class OffBlocksClient(
     baseUrl: String,
-    signing: SigningConfig,
-    private val credentials: ApiCredentials,
+    private val signing: SigningConfig,
+    private val tokenSource: TokenSource,
     private val signer: RequestSigner,
     transport: Transport = JavaHttpTransport(),
-    retry: RetryPolicy = RetryPolicy(),
-    timeout: Duration = 30.seconds,
+    /** Timeouts, retries, token and signature ages; every default is the core's. */
+    val options: ClientOptions = ClientOptions(),
+    private val challengePaths: ChallengePaths? = null,
     private val clock: Clock = Clock.systemUTC(),
+    random: Random = Random.Default,
+    sleeper: Sleeper = Sleeper.DELAY,
     private val newIdempotencyKey: () -> String = { UUID.randomUUID().toString() },
 ) : AutoCloseable {
-    private val context = OffBlocks(baseUrl, signing)
-    private val exchanger = Exchanger(transport, retry, timeout, clock)
+    private val session = OffBlocksSession(baseUrl, signing, challengePaths, tokenSource.engine)
+    private val io = HostIo(transport, clock, random, sleeper)
+
+    /** One provider call at a time: calls that need a token together share it. */
     private val tokenLock = Mutex()
-    private var token: AccessToken? = null
-    private var authorized: OffBlocks? = null
 
-    /** The current bearer token, fetched with `POST /auth/token` when missing or about to expire. */
-    suspend fun accessToken(): AccessToken = authorize().first
+    @Volatile
+    private var seeded = tokenSource !is TokenSource.Provider || tokenSource.initial == null
 
-    private suspend fun authorize(): Pair<AccessToken, OffBlocks> = tokenLock.withLock {
-        val current = token
-        val context = authorized
-        if (current != null && context != null && !accessTokenNeedsRefresh(current, clock.instant(), 60u)) {
-            return current to context
+    /** The base URL requests go to. */
+    val baseUrl: String get() = session.baseUrl()
+
+    /**
+     * The session's bearer token, obtained first (from [tokenSource]) when the session needs
+     * one. A backend can hand it to an app.
+     */
+    suspend fun accessToken(options: CallOptions = CallOptions()): BearerToken {
+        run(OffBlocksOperation.AccessToken, options)
+        val held = session.token() ?: throw hostError("token_unavailable", "the session holds no token")
+        return BearerToken(held.token, held.expiresAt)
+    }
+
+    private suspend fun run(operation: OffBlocksOperation, call: CallOptions): HttpResponse {
+        seed()
+        val engine = options.forCall(call)
+        return io.offBlocks(
+            session, operation, engine,
+            sign = { action, site -> sign(action, site, operation) },
+            obtainToken = { deliver -> obtainToken(engine.tokenRefreshMarginS, deliver) },
+        )
+    }
+
+    private suspend fun <T> call(operation: OffBlocksOperation, options: CallOptions, parse: (HttpResponse) -> T): T =
+        parse(run(operation, options))
+
+    // --- what the engine asks for -----------------------------------------------------------------
+
+    /**
+     * A token for the engine (`ObtainToken`), under the lock: when another call has just put a
+     * token the session can use (the core's `needsToken` says so), that one; otherwise the
+     * provider's.
+     */
+    private suspend fun obtainToken(marginS: UInt, deliver: (String, Instant?) -> Action): Action = tokenLock.withLock {
+        val held = session.token()
+        if (held != null && !session.needsToken(clock.instant(), marginS)) {
+            return@withLock deliver(held.token, held.expiresAt)
         }
-        val fresh = exchanger.exchange(this.context.buildTokenRequest(credentials), ::offblocksParseToken)
-        val next = this.context.withToken(fresh.token)
-        authorized?.close()
-        token = fresh
-        authorized = next
-        fresh to next
+        val provider = tokenSource as? TokenSource.Provider
+            ?: throw hostError("internal", "the engine asked for a token the source cannot provide")
+        val token = guard("token_unavailable", "the token provider failed") { provider.obtain() }
+        deliver(token.token, token.expiresAt)
     }
 
-    private suspend fun <T> signed(
-        build: (OffBlocks, Instant) -> SigningRequest,
-        parse: (io.clientele.core.HttpResponse) -> T,
-    ): T {
-        val request = build(authorize().second, clock.instant()).use { signer.complete(it) }
-        return exchanger.exchange(request, parse)
+    /** The session's first token: [TokenSource.Provider.initial], put in by the engine as if just obtained. */
+    private suspend fun seed() {
+        if (seeded) return
+        tokenLock.withLock {
+            if (seeded) return
+            val initial = (tokenSource as TokenSource.Provider).initial ?: return
+            // The access token call asks for a token (the session has none) and is handed the
+            // initial one. The engine then refreshes it like any other.
+            OffBlocksCall(OffBlocksOperation.AccessToken, options.engine).use { call ->
+                val now = clock.instant()
+                if (call.start(session, now) == Action.ObtainToken) call.onToken(session, initial.token, initial.expiresAt, now)
+            }
+            seeded = true
+        }
     }
+
+    private suspend fun sign(action: Action.Sign, site: HostIo.SignSite, operation: OffBlocksOperation): RequestSigner.Signature =
+        if (signer is KeySigner) {
+            signer.signWith(action.base, twin(site, operation))
+        } else {
+            guard("signer_failed", "the request signer failed") { signer.sign(action.base, action.algorithm) }
+        }
+
+    /** The request the engine is signing, built by the core again (see [KeySigner]). */
+    private fun twin(site: HostIo.SignSite, operation: OffBlocksOperation): SigningRequest {
+        val base = OffBlocks(session.baseUrl(), signing)
+        val paths = challengePaths?.let { base.withChallengePaths(it).also { base.close() } } ?: base
+        val resigning = site.resigning
+        if (resigning != null) return paths.use { it.resign(resigning, site.at) }
+        val token = session.token()?.token ?: throw hostError("internal", "the engine signs without a token")
+        return paths.use { it.withToken(token) }.use { ctx ->
+            val at = site.at
+            when (operation) {
+                is OffBlocksOperation.CreateCustomer -> ctx.buildCreateCustomer(operation.input, operation.idempotencyKey, at)
+                is OffBlocksOperation.ListCustomers -> ctx.buildListCustomers(at)
+                is OffBlocksOperation.GetCustomer -> ctx.buildGetCustomer(operation.customerId, at)
+                is OffBlocksOperation.DeactivateCustomer -> ctx.buildDeactivateCustomer(operation.customerId, operation.idempotencyKey, at)
+                is OffBlocksOperation.ActivateCustomer -> ctx.buildActivateCustomer(operation.customerId, operation.idempotencyKey, at)
+                is OffBlocksOperation.SimulateVerification -> ctx.buildSimulatorVerify(operation.customerId, operation.idempotencyKey, at)
+                is OffBlocksOperation.GetChallenge -> ctx.buildGetChallenge(operation.customerId, at)
+                is OffBlocksOperation.SubmitChallenge ->
+                    ctx.buildSubmitChallenge(operation.customerId, operation.submission, operation.idempotencyKey, at)
+                is OffBlocksOperation.AccessToken -> throw hostError("internal", "the access token call signs nothing")
+            }
+        }
+    }
+
+    /** Runs a callback of the app's; what it throws (but a Clientele error or a cancellation) becomes [code]. */
+    private inline fun <T> guard(code: String, what: String, block: () -> T): T =
+        try {
+            block()
+        } catch (e: CancellationException) {
+            throw e
+        } catch (e: ClienteleException) {
+            throw e
+        } catch (e: Exception) {
+            throw hostError(code, "$what (${e.javaClass.simpleName})", cause = e)
+        }
+
+    // --- operations ---------------------------------------------------------------------------------
 
     /** `POST /customers`; the answer carries the ownership challenge ([openChallenge]). */
     suspend fun createCustomer(
         input: OffBlocksCustomerCreate,
         idempotencyKey: String = newIdempotencyKey(),
+        options: CallOptions = CallOptions(),
     ): OffBlocksCustomer =
-        signed({ ctx, now -> ctx.buildCreateCustomer(input, idempotencyKey, now) }, ::offblocksParseCreateCustomer)
+        call(OffBlocksOperation.CreateCustomer(input, idempotencyKey), options, ::offblocksParseCreateCustomer)
 
     /** `GET /customers`. */
-    suspend fun listCustomers(): List<OffBlocksCustomer> =
-        signed({ ctx, now -> ctx.buildListCustomers(now) }, ::offblocksParseListCustomers)
+    suspend fun listCustomers(options: CallOptions = CallOptions()): List<OffBlocksCustomer> =
+        call(OffBlocksOperation.ListCustomers, options, ::offblocksParseListCustomers)
 
     /** `GET /customers/{id}`. */
-    suspend fun getCustomer(customerId: String): OffBlocksCustomer =
-        signed({ ctx, now -> ctx.buildGetCustomer(customerId, now) }, ::offblocksParseGetCustomer)
+    suspend fun getCustomer(customerId: String, options: CallOptions = CallOptions()): OffBlocksCustomer =
+        call(OffBlocksOperation.GetCustomer(customerId), options, ::offblocksParseGetCustomer)
 
     /** `PATCH /customers/{id}/deactivate` (from `active`), which also deactivates the customer's accounts and cards; the customer when OffBlocks returns it. */
-    suspend fun deactivateCustomer(customerId: String, idempotencyKey: String = newIdempotencyKey()): OffBlocksCustomer? =
-        signed({ ctx, now -> ctx.buildDeactivateCustomer(customerId, idempotencyKey, now) }, ::offblocksParseStatusChange)
+    suspend fun deactivateCustomer(
+        customerId: String,
+        idempotencyKey: String = newIdempotencyKey(),
+        options: CallOptions = CallOptions(),
+    ): OffBlocksCustomer? =
+        call(OffBlocksOperation.DeactivateCustomer(customerId, idempotencyKey), options, ::offblocksParseStatusChange)
 
     /** `PATCH /customers/{id}/activate` (from `inactive`). */
-    suspend fun activateCustomer(customerId: String, idempotencyKey: String = newIdempotencyKey()): OffBlocksCustomer? =
-        signed({ ctx, now -> ctx.buildActivateCustomer(customerId, idempotencyKey, now) }, ::offblocksParseStatusChange)
+    suspend fun activateCustomer(
+        customerId: String,
+        idempotencyKey: String = newIdempotencyKey(),
+        options: CallOptions = CallOptions(),
+    ): OffBlocksCustomer? =
+        call(OffBlocksOperation.ActivateCustomer(customerId, idempotencyKey), options, ::offblocksParseStatusChange)
 
     /** Sandbox only: moves a customer through verification. */
-    suspend fun simulatorVerify(customerId: String, idempotencyKey: String = newIdempotencyKey()) =
-        signed({ ctx, now -> ctx.buildSimulatorVerify(customerId, idempotencyKey, now) }, ::offblocksParseSimulatorVerify)
+    suspend fun simulatorVerify(customerId: String, idempotencyKey: String = newIdempotencyKey(), options: CallOptions = CallOptions()) =
+        call(OffBlocksOperation.SimulateVerification(customerId, idempotencyKey), options, ::offblocksParseSimulatorVerify)
 
     /** Checks the challenge a created customer carries, before the wallet signs it. */
     fun openChallenge(customer: OffBlocksCustomer): Challenge =
         challengeOpen(customer.challenge ?: "", customer.chainId, clock.instant())
 
     /** Fetches the customer's current challenge and checks it. */
-    suspend fun fetchChallenge(customer: OffBlocksCustomer): Challenge {
-        val encoded = signed({ ctx, now -> ctx.buildGetChallenge(customer.id, now) }, ::offblocksParseChallenge)
+    suspend fun fetchChallenge(customer: OffBlocksCustomer, options: CallOptions = CallOptions()): Challenge {
+        val encoded = call(OffBlocksOperation.GetChallenge(customer.id), options, ::offblocksParseChallenge)
         return challengeOpen(encoded, customer.chainId, clock.instant())
     }
 
@@ -108,17 +212,12 @@ class OffBlocksClient(
         challenge: Challenge,
         walletSignatureHex: String,
         idempotencyKey: String = newIdempotencyKey(),
+        options: CallOptions = CallOptions(),
     ): OffBlocksCustomer? {
         val submission = challengeAcceptSignature(challenge, walletSignatureHex)
-        return signed(
-            { ctx, now -> ctx.buildSubmitChallenge(customerId, submission, idempotencyKey, now) },
-            ::offblocksParseSubmitChallenge,
-        )
+        return call(OffBlocksOperation.SubmitChallenge(customerId, submission, idempotencyKey), options, ::offblocksParseSubmitChallenge)
     }
 
-    /** Frees the native contexts (also freed by the garbage collector). */
-    override fun close() {
-        authorized?.close()
-        context.close()
-    }
+    /** Frees the native session (also freed by the garbage collector). */
+    override fun close() = session.close()
 }

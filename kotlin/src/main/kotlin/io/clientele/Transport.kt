@@ -20,8 +20,11 @@ import kotlin.time.toJavaDuration
  *   them) and do not follow redirects;
  * - return every status as a response (4xx and 5xx included) with the body bytes untouched;
  * - when [timeout] runs out, throw a [java.io.InterruptedIOException] (such as
- *   [SocketTimeoutException]; OkHttp's timeouts already are one); throw any other
- *   [java.io.IOException] when the request could not be sent.
+ *   [SocketTimeoutException]; OkHttp's timeouts already are one): the client reports it to the
+ *   core's engine as `timeout`; throw any other [java.io.IOException] when the request could not
+ *   be sent or its answer not read (`network_error`). [timeout] is [Duration.INFINITE] when the
+ *   client has no time limit; the client also stops waiting when it runs out.
+ * - let a cancelled coroutine cancel the request (throw [kotlinx.coroutines.CancellationException]).
  *
  * On Android, where `java.net.http` does not exist, an OkHttp transport is a few lines (see the
  * README).
@@ -44,8 +47,8 @@ class JavaHttpTransport(
             java.net.http.HttpRequest.BodyPublishers.ofByteArray(request.body)
         }
         val builder = java.net.http.HttpRequest.newBuilder(URI.create(request.url))
-            .timeout(timeout.toJavaDuration())
             .method(request.method.name, body)
+        if (timeout.isFinite()) builder.timeout(timeout.toJavaDuration())
         for (header in request.headers) builder.header(header.name, header.value)
         val response = try {
             client.sendAsync(builder.build(), java.net.http.HttpResponse.BodyHandlers.ofByteArray()).await()

@@ -7,6 +7,7 @@ import io.clientele.core.HttpRequest
 import io.clientele.core.Method
 import io.clientele.core.OffBlocksWebhookEvent
 import java.time.Clock
+import kotlin.time.Duration
 
 /**
  * Verifies Bloc webhook deliveries: `X-Bloc-Webhook` is an HMAC of the RAW body, so pass the
@@ -27,14 +28,17 @@ class BlocWebhooks(private val secret: String) {
 /**
  * Receives OffBlocks webhook deliveries, which may repeat and arrive out of order: each one is
  * parsed and classified as new, duplicate or stale by an in-memory deduplicator. When OffBlocks
- * gives you a public key, deliveries must also carry a valid RFC 9421 signature.
+ * gives you a public key, deliveries must also carry a valid RFC 9421 signature, no older than
+ * [maxAge]. The defaults ([capacity] event ids remembered, [maxAge]) are the core's.
  */
 class OffBlocksWebhooks(
     private val publicKey: VerifyingKey? = null,
-    capacity: UInt = 10_000u,
-    private val maxAgeSeconds: UInt = 300u,
+    capacity: UInt = CoreDefaults.webhookDedupeCapacity,
+    /** The oldest signature accepted (whole seconds). */
+    maxAge: Duration = CoreDefaults.webhookMaxAge,
     private val clock: Clock = Clock.systemUTC(),
 ) : AutoCloseable {
+    private val maxAgeSeconds: UInt = wholeSeconds("maxAge", maxAge)
     private val deduplicator = WebhookDeduplicator(capacity)
 
     /** A parsed delivery and what to do with it (process only [Delivery.NEW]). */

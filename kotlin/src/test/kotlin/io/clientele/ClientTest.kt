@@ -5,6 +5,7 @@ import io.clientele.core.ApiCredentials
 import io.clientele.core.CustomerCreateRequest
 import io.clientele.core.CustomerType
 import io.clientele.core.Delivery
+import io.clientele.core.ErrorKind
 import io.clientele.core.Header
 import io.clientele.core.HttpRequest
 import io.clientele.core.HttpResponse
@@ -41,13 +42,13 @@ fun goodPayload() = CustomerCreateRequest(
 /** The clients against a scripted provider on 127.0.0.1: every error path, retries, timeouts. */
 class ClientTest {
     private val server = FakeServer()
-    private val fast = RetryPolicy(maxAttempts = 3, initialBackoff = 10.milliseconds, maxBackoff = 50.milliseconds)
+    private val fast = ClientOptions(baseDelay = 10.milliseconds, maxDelay = 50.milliseconds)
 
     @AfterEach
     fun stop() = server.close()
 
-    private fun bloc(retry: RetryPolicy = fast, timeout: kotlin.time.Duration = 5_000.milliseconds) =
-        BlocClient("sk_test_0123456789abcdef", baseUrl = "${server.url}/v1", retry = retry, timeout = timeout)
+    private fun bloc(options: ClientOptions = fast.copy(timeout = 5_000.milliseconds)) =
+        BlocClient("sk_test_0123456789abcdef", baseUrl = "${server.url}/v1", options = options)
 
     @Test
     fun createSendsTheBuiltRequestAndParsesTheAnswer() = runBlocking<Unit> {
@@ -162,7 +163,7 @@ class ClientTest {
     @Test
     fun timeoutsAreTypedAndRetriedOnlyWhenSafe() = runBlocking<Unit> {
         server.on("/v1/customers", *Array(4) { Reply(200, CUSTOMER_BODY, delayMillis = 1_500) })
-        val client = bloc(retry = fast.copy(maxAttempts = 2), timeout = 200.milliseconds)
+        val client = bloc(fast.copy(maxRetries = 1, timeout = 200.milliseconds))
         client.use {
             val read = assertFailsWith<ClienteleException.Transport> { runBlocking { it.listCustomers() } }
             assertEquals("timeout", read.code)
@@ -187,11 +188,14 @@ class ClientTest {
         val port = ServerSocket(0).use { it.localPort }
         val e = assertFailsWith<ClienteleException.Transport> {
             runBlocking {
-                BlocClient("sk_test_0123456789abcdef", baseUrl = "http://127.0.0.1:$port/v1", retry = RetryPolicy.NONE).use { it.getCustomer(CUSTOMER_ID) }
+                BlocClient("sk_test_0123456789abcdef", baseUrl = "http://127.0.0.1:$port/v1", options = ClientOptions(maxRetries = 0)).use { it.getCustomer(CUSTOMER_ID) }
             }
         }
-        assertEquals("transport_failed", e.code)
+        assertEquals("network_error", e.code)
+        assertEquals(ErrorKind.TRANSPORT, e.kind())
         assertFalse(e.timedOut)
+        assertTrue(e.retryable, "a GET is retry-safe")
+        assertTrue(e.cause is java.io.IOException, "the transport's exception is the cause: ${e.cause}")
     }
 
     @Test
@@ -204,13 +208,13 @@ class ClientTest {
         assertEquals(listOf("/v1/customers", "/v1/customers?page=2"), server.received.map { it.path })
     }
 
-    private fun offBlocks(retry: RetryPolicy = fast, keys: Iterator<String> = generateSequence { "5b0d7a1e-3f43-4c8e-9a51-2f1de2d0c7a4" }.iterator()) =
+    private fun offBlocks(options: ClientOptions = fast, keys: Iterator<String> = generateSequence { "5b0d7a1e-3f43-4c8e-9a51-2f1de2d0c7a4" }.iterator()) =
         OffBlocksClient(
             baseUrl = "${server.url}/v1",
             signing = offblocksDefaultSigningConfig("test-key-ecc-p384"),
-            credentials = ApiCredentials("0b8f6f3e-2a51-4c1f-9f0e-6f1d2c3b4a59", "synthetic-secret"),
+            tokenSource = TokenSource.Credentials(ApiCredentials("0b8f6f3e-2a51-4c1f-9f0e-6f1d2c3b4a59", "synthetic-secret")),
             signer = RequestSigner.withKey(SigningKey.fromPem(Fixtures.text("offblocks/test-key-p384.pem"))),
-            retry = retry,
+            options = options,
             clock = Clock.fixed(Instant.parse("2025-11-21T04:40:00Z"), ZoneOffset.UTC),
             newIdempotencyKey = { keys.next() },
         )

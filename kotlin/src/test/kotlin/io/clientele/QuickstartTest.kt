@@ -1,6 +1,7 @@
 package io.clientele
 
 import io.clientele.FakeServer.Reply
+import io.clientele.core.AccessToken
 import io.clientele.quickstart.blocQuickstart
 import io.clientele.quickstart.offBlocksQuickstart
 import kotlinx.coroutines.runBlocking
@@ -32,15 +33,22 @@ class QuickstartTest {
             "Chain ID: 1\nNonce: 5ufoiEqDaFvmfo78\nIssued At: ${Instant.now().truncatedTo(ChronoUnit.SECONDS)}"
         val challenge = Base64.getEncoder().encodeToString(message.toByteArray())
         FakeServer().use { server ->
-            server.on("/v1/auth/token", Reply(200, OB_TOKEN_BODY))
             server.on(
                 "/v1/customers",
                 Reply(201, """{"id":"$OB_CUSTOMER_ID","externalId":"customer-42","chainId":"eip155:1:$wallet","status":"initiating","challenge":"$challenge"}"""),
             )
-            val opened = offBlocksQuickstart("${server.url}/v1", Fixtures.text("offblocks/test-key-p384.pem"))
+            var asked = 0
+            val opened = offBlocksQuickstart("${server.url}/v1", Fixtures.text("offblocks/test-key-p384.pem")) {
+                asked++
+                AccessToken("token-from-the-backend", Instant.now().plusSeconds(3600), "Bearer")
+            }
             assertEquals(message, opened.message)
             assertEquals(wallet, opened.fields.address)
-            assertTrue(server.receivedAt("/v1/customers").single().header("Signature")!!.startsWith("sig=:"))
+            assertEquals(1, asked, "the backend was asked for one token")
+            val create = server.received.single()
+            assertEquals("/v1/customers", create.path, "no POST /auth/token: the app holds no secret")
+            assertEquals("Bearer token-from-the-backend", create.header("Authorization"))
+            assertTrue(create.header("Signature")!!.startsWith("sig=:"))
         }
     }
 }

@@ -51,7 +51,7 @@ class SandboxE2ETest {
     private val walletKey = "4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318"
     private val wallet = "0x2c7536E3605D9C16a7a3D7b1898e529396a65c23"
     private val http = HttpClient.newHttpClient()
-    private val fast = RetryPolicy(maxAttempts = 3, initialBackoff = 50.milliseconds, maxBackoff = 200.milliseconds)
+    private val fast = ClientOptions(baseDelay = 50.milliseconds, maxDelay = 200.milliseconds)
 
     // --- a local endpoint receiving both providers' webhooks, raw bytes and headers -------------
     class Hook(val path: String, val headers: List<Header>, val body: ByteArray)
@@ -120,18 +120,18 @@ class SandboxE2ETest {
     }
 
     // --- clients ---------------------------------------------------------------------------------
-    private fun bloc(retry: RetryPolicy = fast, timeout: kotlin.time.Duration = 10_000.milliseconds) =
-        BlocClient(secretKey, baseUrl = blocUrl, retry = retry, timeout = timeout)
+    private fun bloc(options: ClientOptions = fast.copy(timeout = 10_000.milliseconds)) =
+        BlocClient(secretKey, baseUrl = blocUrl, options = options)
 
     private var keyRegistered = false
 
-    private suspend fun offBlocks(retry: RetryPolicy = fast): OffBlocksClient {
+    private suspend fun offBlocks(options: ClientOptions = fast): OffBlocksClient {
         val client = OffBlocksClient(
             baseUrl = offblocksUrl,
             signing = offblocksDefaultSigningConfig("kotlin-e2e-key"),
-            credentials = ApiCredentials(sandbox["offblocksApiKey"] as String, sandbox["offblocksApiSecret"] as String),
+            tokenSource = TokenSource.Credentials(ApiCredentials(sandbox["offblocksApiKey"] as String, sandbox["offblocksApiSecret"] as String)),
             signer = RequestSigner.withKey(SigningKey.fromPem(Fixtures.text("offblocks/test-key-p384.pem"))),
-            retry = retry,
+            options = options,
         )
         if (!keyRegistered) {
             // Registered as the demo does: PUT /auth/signing with the client's own bearer token.
@@ -326,7 +326,7 @@ class SandboxE2ETest {
     @Test
     fun aSlowAnswerIsATypedTimeout() = runBlocking<Unit> {
         val id = bloc().use { it.createCustomer(person(6, "Slow", "Answer")).id }
-        bloc(retry = RetryPolicy.NONE, timeout = 300.milliseconds).use { bloc ->
+        bloc(ClientOptions(maxRetries = 0, timeout = 300.milliseconds)).use { bloc ->
             fault("GET", "/bloc/v1/customers/$id", "slow", mapOf("delayMs" to 1_500L))
             val started = System.nanoTime()
             val e = assertFailsWith<ClienteleException.Transport> { runBlocking { bloc.getCustomer(id) } }

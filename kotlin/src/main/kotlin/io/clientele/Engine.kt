@@ -1,0 +1,198 @@
+package io.clientele
+
+import io.clientele.core.Action
+import io.clientele.core.BlocOperation
+import io.clientele.core.EngineOptions
+import io.clientele.core.HttpRequest
+import io.clientele.core.HttpResponse
+import io.clientele.core.OffBlocksOperation
+import io.clientele.core.Purpose
+import io.clientele.core.TransportFailure
+import kotlinx.coroutines.CancellationException
+import kotlinx.coroutines.currentCoroutineContext
+import kotlinx.coroutines.delay
+import kotlinx.coroutines.ensureActive
+import kotlinx.coroutines.withTimeoutOrNull
+import java.io.IOException
+import java.io.InterruptedIOException
+import java.time.Clock
+import java.time.Instant
+import kotlin.random.Random
+import kotlin.time.Duration
+import kotlin.time.Duration.Companion.milliseconds
+
+/**
+ * Waits as long as the engine asks (between attempts). The default suspends with [delay], so a
+ * cancelled coroutine stops waiting at once.
+ */
+fun interface Sleeper {
+    /** Suspends for [duration]; throws [CancellationException] when cancelled. */
+    suspend fun sleep(duration: Duration)
+
+    companion object {
+        /** [delay]. */
+        val DELAY: Sleeper = Sleeper { delay(it) }
+    }
+}
+
+/**
+ * The I/O of one client: everything the core's engine asks a host to do, and nothing it decides.
+ * The engine (`BlocCall`, `OffBlocksCall`) says what to send, how long to wait, when to sign, when
+ * to get a token and when the call is over; this only performs those actions with the client's
+ * transport, clock, random source and sleeper.
+ */
+internal class HostIo(
+    private val transport: Transport,
+    private val clock: Clock,
+    private val random: Random,
+    private val sleeper: Sleeper,
+) {
+    fun now(): Instant = clock.instant()
+
+    /** One random value in [0, 1) for each answer or failure reported to the engine. */
+    fun jitter(): Double = random.nextDouble()
+
+    /** What one `Send` came to. */
+    sealed interface Outcome {
+        class Answer(val response: HttpResponse) : Outcome
+        class Failure(val failure: TransportFailure, val cause: Throwable?) : Outcome
+    }
+
+    /**
+     * Sends the request within the attempt's time limit. The transport's exceptions become the
+     * core's failures: a timeout (an [InterruptedIOException], or the limit running out here) is
+     * [TransportFailure.TIMEOUT], any other [IOException] [TransportFailure.NETWORK].
+     */
+    suspend fun send(send: Action.Send): Outcome {
+        val limit = if (send.timeoutMs == 0u) Duration.INFINITE else send.timeoutMs.toLong().milliseconds
+        return try {
+            val response = if (limit.isInfinite()) {
+                transport.send(send.request, limit)
+            } else {
+                withTimeoutOrNull(limit) { transport.send(send.request, limit) }
+            }
+            if (response == null) Outcome.Failure(TransportFailure.TIMEOUT, null) else Outcome.Answer(response)
+        } catch (e: InterruptedIOException) {
+            currentCoroutineContext().ensureActive()
+            Outcome.Failure(TransportFailure.TIMEOUT, e)
+        } catch (e: IOException) {
+            currentCoroutineContext().ensureActive() // a transport that reports its cancellation as an IOException
+            Outcome.Failure(TransportFailure.NETWORK, e)
+        }
+    }
+
+    suspend fun sleep(wait: Action.Wait) = sleeper.sleep(wait.ms.toLong().milliseconds)
+
+    /**
+     * Runs one suspending action (a send, a wait, a signature, a token). If the coroutine is
+     * cancelled meanwhile, the engine hears [TransportFailure.ABORTED] through [abort] (which ends
+     * the call with the core's `aborted` error) and the cancellation goes on as a
+     * [CancellationException] whose cause is that error.
+     */
+    suspend inline fun <T> cancellable(abort: () -> Action, block: () -> T): T =
+        try {
+            block()
+        } catch (cancelled: CancellationException) {
+            val aborted = try {
+                abort()
+                null
+            } catch (e: ClienteleException) {
+                e
+            }
+            throw if (aborted == null) cancelled else CancellationException(aborted.message).apply { initCause(aborted) }
+        }
+
+    /** Drives one Bloc call to its final answer (parse it with the operation's parse function). */
+    suspend fun bloc(context: Bloc, operation: BlocOperation, options: EngineOptions): HttpResponse =
+        BlocCall(operation, options).use { call ->
+            val abort = { call.onFailure(TransportFailure.ABORTED, now(), 0.0) }
+            var action = call.start(context, now())
+            while (true) {
+                action = when (val a = action) {
+                    is Action.Send -> when (val outcome = cancellable(abort) { send(a) }) {
+                        is Outcome.Answer -> call.onResponse(outcome.response, now(), jitter())
+                        is Outcome.Failure -> failed(outcome) { call.onFailure(outcome.failure, now(), jitter()) }
+                    }
+                    is Action.Wait -> {
+                        cancellable(abort) { sleep(a) }
+                        call.onWaited(now())
+                    }
+                    is Action.Done -> return a.response
+                    is Action.Sign, Action.ObtainToken -> throw unexpected(a, operation.javaClass.simpleName)
+                }
+            }
+            throw unexpected(action, operation.javaClass.simpleName)
+        }
+
+    /** Where the engine asked for a signature: what the client needs to make it. */
+    class SignSite(
+        /** The `now` the engine built (or re-signed) the request with. */
+        val at: Instant,
+        /** The request being signed again, when the engine re-signs a late retry. */
+        val resigning: HttpRequest?,
+    )
+
+    /**
+     * Drives one OffBlocks call to its final answer (for the access token operation: the session
+     * then holds the token). [sign] signs a base (the client's signer); [obtainToken] gets a
+     * token from the client's provider and hands it to `deliver` (which reports it to the engine).
+     */
+    suspend fun offBlocks(
+        session: OffBlocksSession,
+        operation: OffBlocksOperation,
+        options: EngineOptions,
+        sign: suspend (Action.Sign, SignSite) -> RequestSigner.Signature,
+        obtainToken: suspend (deliver: (String, Instant?) -> Action) -> Action,
+    ): HttpResponse = OffBlocksCall(operation, options).use { call ->
+        val abort = { call.onFailure(TransportFailure.ABORTED, now(), 0.0) }
+        var at = now()
+        var action = call.start(session, at)
+        var sent: HttpRequest? = null
+        var waited = false
+        while (true) {
+            val afterWait = waited
+            waited = false
+            action = when (val a = action) {
+                is Action.Send -> {
+                    if (a.purpose == Purpose.OPERATION) sent = a.request
+                    when (val outcome = cancellable(abort) { send(a) }) {
+                        is Outcome.Answer -> {
+                            at = now()
+                            call.onResponse(session, outcome.response, at, jitter())
+                        }
+                        is Outcome.Failure -> failed(outcome) { call.onFailure(outcome.failure, now(), jitter()) }
+                    }
+                }
+                is Action.Sign -> {
+                    val signature = cancellable(abort) { sign(a, SignSite(at, if (afterWait) sent else null)) }
+                    call.onSignature(signature.bytes, signature.encoding, now())
+                }
+                Action.ObtainToken -> cancellable(abort) {
+                    obtainToken { token, expiresAt ->
+                        at = now()
+                        call.onToken(session, token, expiresAt, at)
+                    }
+                }
+                is Action.Wait -> {
+                    cancellable(abort) { sleep(a) }
+                    at = now()
+                    waited = true
+                    call.onWaited(session, at)
+                }
+                is Action.Done -> return a.response
+            }
+        }
+        throw unexpected(action, operation.javaClass.simpleName)
+    }
+
+    /** Reports a failure; the engine's final error keeps the transport's exception as its cause. */
+    private inline fun failed(outcome: Outcome.Failure, report: () -> Action): Action =
+        try {
+            report()
+        } catch (e: ClienteleException) {
+            throw e.withCause(outcome.cause)
+        }
+
+    private fun unexpected(action: Action, operation: String): ClienteleException =
+        hostError("internal", "the client engine asked for ${action.javaClass.simpleName} during $operation")
+}
