@@ -35,7 +35,15 @@ public final class URLSessionTransport: Transport, @unchecked Sendable {
     public func send(_ request: HttpRequest, timeout: TimeInterval) async throws -> HttpResponse {
         guard let url = URL(string: request.url) else { throw URLError(.badURL) }
         var urlRequest = URLRequest(url: url, cachePolicy: .reloadIgnoringLocalCacheData)
-        if timeout.isFinite { urlRequest.timeoutInterval = timeout }
+        if timeout.isFinite {
+            #if canImport(FoundationNetworking)
+                // swift-corelibs-foundation truncates the interval to whole seconds (0.3 s would
+                // time out at once); the client's own deadline keeps the exact limit.
+                urlRequest.timeoutInterval = timeout.rounded(.up)
+            #else
+                urlRequest.timeoutInterval = timeout
+            #endif
+        }
         urlRequest.httpMethod = methodName(request.method)
         for header in request.headers { urlRequest.addValue(header.value, forHTTPHeaderField: header.name) }
         if !request.body.isEmpty { urlRequest.httpBody = request.body }
