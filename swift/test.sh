@@ -111,14 +111,19 @@ build_log="$root_dir/target/swift/build.log"
 chroot "$swift_root" /bin/sh -c '
   cd /clientele/package &&
   swift build --build-tests -Xlinker -L/clientele/rustlib -Xlinker -rpath -Xlinker /clientele/rustlib
-' >"$build_log" 2>&1 || true
+' >"$build_log" 2>&1
+build_status=$?
 grep -E "error:" "$build_log" | sort -u | head -n 40
 echo "swift build: $(($(date +%s) - start)) s, $(grep -E "warning:" "$build_log" | sort -u | wc -l) distinct warnings (target/swift/build.log)"
+# A failed build must not run the previous build's tests.
+[ "$build_status" -eq 0 ] || fail "the Swift package did not build (target/swift/build.log)"
 # The end-to-end tests (SandboxE2ETests) reach the sandbox on the host: loopback is shared.
 e2e_start "$root_dir/target/swift" || fail "the end-to-end tests need the sandbox, which did not start"
+# SWIFT_TEST_FILTER (a regular expression of test names) runs only some tests, while working.
 chroot "$swift_root" /usr/bin/env CLIENTELE_FIXTURES=/clientele/fixtures \
-  CLIENTELE_SANDBOX="$CLIENTELE_SANDBOX" CLIENTELE_WALLET_URL="$CLIENTELE_WALLET_URL" /bin/sh -c \
-  'cd /clientele/package && swift test --skip-build --disable-swift-testing' >"$log" 2>&1
+  CLIENTELE_SANDBOX="$CLIENTELE_SANDBOX" CLIENTELE_WALLET_URL="$CLIENTELE_WALLET_URL" \
+  SWIFT_TEST_FILTER="${SWIFT_TEST_FILTER:-}" /bin/sh -c \
+  'cd /clientele/package && swift test --skip-build --disable-swift-testing ${SWIFT_TEST_FILTER:+--filter "$SWIFT_TEST_FILTER"}' >"$log" 2>&1
 status=$?
 e2e_stop
 grep -E "error:|failed \(|XCTAssert" "$log" | head -n 60

@@ -1,89 +1,154 @@
 import Foundation
 
 /// Bloc customers over any `Transport`. Every call validates its input completely (a
-/// `ClienteleError.validation` lists every field issue and nothing is sent), sends the request
-/// the core built, retries what is safe to retry, and returns the parsed value or throws a
-/// `ClienteleError` whose `localizedDescription` is a readable sentence.
+/// `ClienteleError.validation` lists every field issue and nothing is sent), then the core's
+/// engine runs it: it builds the request, decides whether an answer is final or retried and
+/// after how long, and ends it with the parsed value or a `ClienteleError` whose
+/// `localizedDescription` is a readable sentence. The client only sends, sleeps and reads its
+/// clock and random source.
 public final class BlocClient: Sendable {
     /// The core context (key and base URL), for building requests by hand.
     public let context: Bloc
-    private let exchanger: Exchanger
-    private let timeZone: TimeZone
+    /// The client's options (every default from the core).
+    public let options: ClientOptions
+    private let io: HostIO
+    private let engineOptions: EngineOptions
 
     /// - Parameters:
     ///   - secretKey: `sk_test_...` or `sk_live_...`; the environment follows the key.
     ///   - baseUrl: only for a local sandbox (`http://127.0.0.1:4010/v1`); the default is Bloc's API.
-    ///   - timeZone: where "today" is, for checking a date of birth.
+    ///   - options: time limits and retries; `invalid_argument` for a negative value.
+    ///   - now: the clock (`Retry-After` dates; "today" for a date of birth is its UTC date).
+    ///   - sleep: waits between attempts; cancelling the task must end it (`Task.sleep` does).
+    ///   - random: jitter of the backoff, a value in `0..<1`.
     public init(
         secretKey: String, transport: any Transport = URLSessionTransport(), baseUrl: String? = nil,
-        retry: RetryPolicy = RetryPolicy(), timeout: TimeInterval = 30, timeZone: TimeZone = .current,
-        now: @escaping @Sendable () -> Date = { Date() }
+        options: ClientOptions = ClientOptions(), now: @escaping @Sendable () -> Date = { Date() },
+        sleep: @escaping @Sendable (TimeInterval) async throws -> Void = { try await Task.sleep(nanoseconds: UInt64($0 * 1_000_000_000)) },
+        random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }
     ) throws {
         let bloc = try Bloc(secretKey: secretKey)
         context = try baseUrl.map { try bloc.withBaseUrl(baseUrl: $0) } ?? bloc
-        exchanger = Exchanger(transport: transport, retry: retry, timeout: timeout, now: now)
-        self.timeZone = timeZone
+        self.options = options
+        engineOptions = try options.engine()
+        io = HostIO(transport: transport, now: now, sleep: sleep, random: random)
+    }
+
+    /// Runs `operation` through the engine and parses its final answer with `parse`.
+    private func run<T>(
+        _ operation: BlocOperation, _ timeout: TimeInterval?, _ maxRetries: Int?, _ parse: (HttpResponse) throws -> T
+    ) async throws -> T {
+        let options = timeout == nil && maxRetries == nil
+            ? engineOptions : try self.options.engine(timeout: timeout, maxRetries: maxRetries)
+        return try parse(try await io.run(BlocCall(operation: operation, options: options), context))
     }
 
     /// One page of customers (`GET /customers`).
-    public func listCustomers(_ query: CustomerListQuery = blocDefaultListQuery()) async throws -> CustomerPage {
-        try await exchanger.exchange(try context.buildListCustomers(query: query), blocParseListCustomers)
+    public func listCustomers(
+        _ query: CustomerListQuery = blocDefaultListQuery(), timeout: TimeInterval? = nil, maxRetries: Int? = nil
+    ) async throws -> CustomerPage {
+        try await run(.listCustomers(query: query), timeout, maxRetries, blocParseListCustomers)
     }
 
-    /// Every customer, page after page (stops with `paging_ignored` if Bloc repeats a page).
-    public func allCustomers(_ query: CustomerListQuery = blocDefaultListQuery()) async throws -> [Customer] {
-        let pager = CustomerPager(query: query)
-        var all: [Customer] = []
-        while let request = try pager.nextRequest(bloc: context) {
-            let page = try await exchanger.exchange(request, blocParseListCustomers)
-            try pager.advance(page: page)
-            all += page.customers
+    /// Every customer, page after page as the core's pager decides (one request per page, each
+    /// retried like any call); the stream ends with `paging_ignored` if Bloc repeats a page.
+    /// `timeout` and `maxRetries` apply to each page. Stopping the iteration cancels the request
+    /// in flight.
+    public func customers(
+        _ query: CustomerListQuery = blocDefaultListQuery(), timeout: TimeInterval? = nil, maxRetries: Int? = nil
+    ) -> AsyncThrowingStream<Customer, Error> {
+        AsyncThrowingStream { continuation in
+            let task = Task {
+                do {
+                    let pager = CustomerPager(query: query)
+                    while let next = try nextQuery(pager, query) {
+                        let page = try await run(.listCustomers(query: next), timeout, maxRetries, blocParseListCustomers)
+                        try pager.advance(page: page)
+                        for customer in page.customers { continuation.yield(customer) }
+                    }
+                    continuation.finish()
+                } catch {
+                    continuation.finish(throwing: error)
+                }
+            }
+            continuation.onTermination = { _ in task.cancel() }
         }
+    }
+
+    /// Every customer in one array (`customers(_:)` collected).
+    public func allCustomers(
+        _ query: CustomerListQuery = blocDefaultListQuery(), timeout: TimeInterval? = nil, maxRetries: Int? = nil
+    ) async throws -> [Customer] {
+        var all: [Customer] = []
+        for try await customer in customers(query, timeout: timeout, maxRetries: maxRetries) { all.append(customer) }
         return all
     }
 
+    /// The query of the pager's next page, or nil when every page has been seen.
+    ///
+    /// Interim: the Swift bindings do not export the core's `CustomerPager::next_query` yet. The
+    /// pager's own next request is the reference: of the two queries it can be (the page number
+    /// set, or the first page asked for without one), the one that builds exactly that request.
+    private func nextQuery(_ pager: CustomerPager, _ query: CustomerListQuery) throws -> CustomerListQuery? {
+        guard let request = try pager.nextRequest(bloc: context) else { return nil }
+        var numbered = query
+        numbered.page = pager.nextPage()
+        var unnumbered = query
+        unnumbered.page = nil
+        for candidate in [numbered, unnumbered] where try context.buildListCustomers(query: candidate) == request {
+            return candidate
+        }
+        throw ClienteleError.Other(code: "internal", message: "no query builds the pager's next request")
+    }
+
     /// `GET /customers/{id}`.
-    public func getCustomer(_ customerId: String) async throws -> Customer {
-        try await exchanger.exchange(try context.buildGetCustomer(customerId: customerId), blocParseGetCustomer)
+    public func getCustomer(_ customerId: String, timeout: TimeInterval? = nil, maxRetries: Int? = nil) async throws -> Customer {
+        try await run(.getCustomer(customerId: customerId), timeout, maxRetries, blocParseGetCustomer)
     }
 
     /// `POST /customers`. A 5xx answer is not retried: the customer may have been created.
-    public func createCustomer(_ payload: CustomerCreateRequest) async throws -> Customer {
-        try await exchanger.exchange(try context.buildCreateCustomer(payload: payload), blocParseCreateCustomer)
+    public func createCustomer(
+        _ payload: CustomerCreateRequest, timeout: TimeInterval? = nil, maxRetries: Int? = nil
+    ) async throws -> Customer {
+        try await run(.createCustomer(payload: payload), timeout, maxRetries, blocParseCreateCustomer)
     }
 
     /// `PUT /customers/{id}`: a full replacement of the customer's details.
-    public func updateCustomer(_ customerId: String, _ payload: CustomerUpdateRequest) async throws -> Customer {
-        try await exchanger.exchange(
-            try context.buildUpdateCustomer(customerId: customerId, payload: payload), blocParseUpdateCustomer)
+    public func updateCustomer(
+        _ customerId: String, _ payload: CustomerUpdateRequest, timeout: TimeInterval? = nil, maxRetries: Int? = nil
+    ) async throws -> Customer {
+        try await run(.updateCustomer(customerId: customerId, payload: payload), timeout, maxRetries, blocParseUpdateCustomer)
     }
 
-    /// KYC tier 1; the date of birth is checked against today's date in the client's time zone.
-    public func upgradeKycTier1(_ customerId: String, _ payload: KycTier1Upgrade) async throws -> Customer {
-        let today = DateComponents.today(in: timeZone, now: exchanger.now())
-        return try await exchanger.exchange(
-            try context.buildKycTier1Upgrade(customerId: customerId, payload: payload, today: today), blocParseKycUpgrade)
+    /// KYC tier 1; the date of birth must not be after today, the UTC date of the client's clock.
+    public func upgradeKycTier1(
+        _ customerId: String, _ payload: KycTier1Upgrade, timeout: TimeInterval? = nil, maxRetries: Int? = nil
+    ) async throws -> Customer {
+        try await run(
+            .kycTier1Upgrade(customerId: customerId, payload: payload, today: nil), timeout, maxRetries, blocParseKycUpgrade)
     }
 
     /// KYC tier 2: a means of identification.
-    public func upgradeKycTier2(_ customerId: String, _ payload: KycTier2Upgrade) async throws -> Customer {
-        try await exchanger.exchange(
-            try context.buildKycTier2Upgrade(customerId: customerId, payload: payload), blocParseKycUpgrade)
+    public func upgradeKycTier2(
+        _ customerId: String, _ payload: KycTier2Upgrade, timeout: TimeInterval? = nil, maxRetries: Int? = nil
+    ) async throws -> Customer {
+        try await run(.kycTier2Upgrade(customerId: customerId, payload: payload), timeout, maxRetries, blocParseKycUpgrade)
     }
 
     /// KYC tier 3: a further document.
-    public func upgradeKycTier3(_ customerId: String, _ payload: KycTier3Upgrade) async throws -> Customer {
-        try await exchanger.exchange(
-            try context.buildKycTier3Upgrade(customerId: customerId, payload: payload), blocParseKycUpgrade)
+    public func upgradeKycTier3(
+        _ customerId: String, _ payload: KycTier3Upgrade, timeout: TimeInterval? = nil, maxRetries: Int? = nil
+    ) async throws -> Customer {
+        try await run(.kycTier3Upgrade(customerId: customerId, payload: payload), timeout, maxRetries, blocParseKycUpgrade)
     }
 
     /// The accepted means of identification.
-    public func meansOfIdentification() async throws -> [MeansOfIdentification] {
-        try await exchanger.exchange(context.buildMeansOfIdentification(), blocParseMeansOfIdentification)
+    public func meansOfIdentification(timeout: TimeInterval? = nil, maxRetries: Int? = nil) async throws -> [MeansOfIdentification] {
+        try await run(.meansOfIdentification, timeout, maxRetries, blocParseMeansOfIdentification)
     }
 
     /// Queues a KYC revalidation; returns Bloc's message.
-    public func revalidateKyc(_ customerId: String) async throws -> String {
-        try await exchanger.exchange(try context.buildRevalidateKyc(customerId: customerId), blocParseRevalidateKyc)
+    public func revalidateKyc(_ customerId: String, timeout: TimeInterval? = nil, maxRetries: Int? = nil) async throws -> String {
+        try await run(.revalidateKyc(customerId: customerId), timeout, maxRetries, blocParseRevalidateKyc)
     }
 }

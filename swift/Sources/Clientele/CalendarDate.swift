@@ -34,16 +34,8 @@ func iso8601(calendarDate date: DateComponents) -> String {
 }
 
 extension DateComponents {
-    /// A calendar date (year, month, day) in the Gregorian calendar, e.g. a date of birth or today.
+    /// A calendar date (year, month, day) in the Gregorian calendar, e.g. a date of birth.
     public static func calendarDate(year: Int, month: Int, day: Int) -> DateComponents {
         DateComponents(calendar: Calendar(identifier: .gregorian), year: year, month: month, day: day)
-    }
-
-    /// Today's calendar date in `timeZone` (the device's by default).
-    public static func today(in timeZone: TimeZone = .current, now: Date = Date()) -> DateComponents {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = timeZone
-        let parts = calendar.dateComponents([.year, .month, .day], from: now)
-        return .calendarDate(year: parts.year ?? 1970, month: parts.month ?? 1, day: parts.day ?? 1)
     }
 }

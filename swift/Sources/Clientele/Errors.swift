@@ -4,8 +4,9 @@ import Foundation
 // (`ClienteleError.Api(code: ..., ...)`, uniffi-rs#2356), so it is switched off in
 // bindings-uniffi/uniffi.toml and provided here: `localizedDescription` is the readable message.
 extension ClienteleError: LocalizedError, CustomStringConvertible {
-    /// The stable machine code: `validation_failed`, `unauthorized`, `not_found`, `rate_limited`,
-    /// `server_error`, `decode_failed`, `timeout`, ...
+    /// The stable machine code, from the core's one vocabulary (`errorCodes()`, each with its
+    /// `kind()`): `validation_failed`, `unauthorized`, `not_found`, `rate_limited`,
+    /// `server_error`, `decode_failed`, `timeout`, `network_error`, `aborted`, ...
     public var code: String {
         switch self {
         case .Validation(let code, _, _), .Api(let code, _, _, _, _, _, _, _, _),

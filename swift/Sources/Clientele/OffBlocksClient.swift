@@ -1,120 +1,191 @@
 import Foundation
 
-/// OffBlocks customers over any `Transport`. The client fetches and refreshes the bearer token
-/// from `credentials`, signs every request with `signer`, and gives every modifying call a fresh
-/// Idempotency-Key (or the one you pass, to resume an operation). A retry resends the very same
-/// signed request: same key, same body bytes, same signature.
-public actor OffBlocksClient {
+/// OffBlocks customers over any `Transport`. The core's engine runs every call: it gets the
+/// bearer token from the client's token source (and refreshes it before it expires, or once after
+/// a 401), has `signer` sign each request, retries what is safe to retry with the SAME
+/// Idempotency-Key and body bytes (signing a late retry again), and ends the call with the parsed
+/// value or a `ClienteleError`. Every modifying call gets a fresh Idempotency-Key (or the one you
+/// pass, to resume an operation).
+public final class OffBlocksClient: Sendable {
+    /// Where the client gets its bearer token.
+    public enum TokenSource: Sendable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+        /// The API key and secret: the client sends `POST /auth/token` itself. The secret belongs
+        /// on a server, never in an app.
+        case credentials(ApiCredentials)
+        /// Your function, asked whenever a token is needed (none yet, one about to expire, one
+        /// refused with a 401): an app asks its own backend, which holds the secret. Calls that
+        /// need a token at the same time share one call of it. A `ClienteleError` it throws ends
+        /// the call as it is; any other error ends it with `token_unavailable`.
+        case provider(@Sendable () async throws -> AccessToken)
+        /// One token, never refreshed (a 401 fails the call).
+        case fixed(String, expiresAt: Date? = nil)
+
+        /// Never the secret or the token.
+        public var description: String {
+            switch self {
+            case .credentials(let credentials): return "TokenSource.credentials(\(credentials.debugDescription))"
+            case .provider: return "TokenSource.provider"
+            case .fixed(_, let expiresAt): return "TokenSource.fixed(<redacted>, expiresAt: \(expiresAt.map { "\($0)" } ?? "nil"))"
+            }
+        }
+
+        public var debugDescription: String { description }
+        public var customMirror: Mirror { Mirror(self, children: [], displayStyle: .enum) }
+    }
+
+    /// The client's options (every default from the core).
+    public let options: ClientOptions
+    private let session: OffBlocksSession
     private let context: OffBlocks
-    private let credentials: ApiCredentials
     private let signer: RequestSigner
-    private let exchanger: Exchanger
+    private let tokens: TokenGate?
+    private let io: HostIO
+    private let engineOptions: EngineOptions
     private let newIdempotencyKey: @Sendable () -> String
-    private var token: AccessToken?
-    private var authorized: OffBlocks?
 
     /// - Parameters:
     ///   - baseUrl: `offblocksSandboxBaseUrl()`, `offblocksLiveBaseUrl()` or a local emulator.
     ///   - signing: `offblocksDefaultSigningConfig(keyId:)` with the id of your registered key.
-    ///   - credentials: the API key and secret exchanged for bearer tokens.
+    ///   - tokenSource: `.provider { ... }` in an app, `.credentials(...)` on a server, or `.fixed`.
     ///   - signer: `.key(...)` to sign in the core, `.external(...)` for a key kept elsewhere.
-    ///   - now: the clock (signature `created`, token expiry, challenge checks).
+    ///   - challengePaths: where the ownership challenge lives, if not at the default paths.
+    ///   - options: time limits, retries, token refresh margin, re-signing age.
+    ///   - now: the clock (signature `created`, token expiry, `Retry-After` dates, challenge checks).
+    ///   - sleep: waits between attempts; cancelling the task must end it (`Task.sleep` does).
+    ///   - random: jitter of the backoff, a value in `0..<1`.
     ///   - newIdempotencyKey: a fresh UUID per modifying operation.
     public init(
-        baseUrl: String, signing: SigningConfig, credentials: ApiCredentials, signer: RequestSigner,
-        transport: any Transport = URLSessionTransport(), retry: RetryPolicy = RetryPolicy(),
-        timeout: TimeInterval = 30, now: @escaping @Sendable () -> Date = { Date() },
+        baseUrl: String, signing: SigningConfig, tokenSource: TokenSource, signer: RequestSigner,
+        challengePaths: ChallengePaths? = nil, transport: any Transport = URLSessionTransport(),
+        options: ClientOptions = ClientOptions(), now: @escaping @Sendable () -> Date = { Date() },
+        sleep: @escaping @Sendable (TimeInterval) async throws -> Void = { try await Task.sleep(nanoseconds: UInt64($0 * 1_000_000_000)) },
+        random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) },
         newIdempotencyKey: @escaping @Sendable () -> String = { UUID().uuidString.lowercased() }
     ) throws {
+        let source: Clientele.TokenSource
+        switch tokenSource {
+        case .credentials(let credentials):
+            source = .credentials(credentials: credentials)
+            tokens = nil
+        case .provider(let provider):
+            source = .provider
+            tokens = TokenGate(provider)
+        case .fixed(let token, let expiresAt):
+            source = .fixed(token: token, expiresAt: expiresAt)
+            tokens = nil
+        }
+        session = try OffBlocksSession(baseUrl: baseUrl, signing: signing, challengePaths: challengePaths, source: source)
         context = try OffBlocks(baseUrl: baseUrl, signing: signing)
-        self.credentials = credentials
         self.signer = signer
-        exchanger = Exchanger(transport: transport, retry: retry, timeout: timeout, now: now)
+        self.options = options
+        engineOptions = try options.engine()
+        io = HostIO(transport: transport, now: now, sleep: sleep, random: random)
         self.newIdempotencyKey = newIdempotencyKey
     }
 
-    /// The current bearer token, fetched with `POST /auth/token` when missing or about to expire.
-    public func accessToken() async throws -> AccessToken { try await authorize().0 }
-
-    private func authorize() async throws -> (AccessToken, OffBlocks) {
-        if let token, let authorized,
-            !accessTokenNeedsRefresh(token: token, now: exchanger.now(), marginSeconds: 60)
-        {
-            return (token, authorized)
+    /// The session's bearer token, obtained first (from the token source, as a call would) when
+    /// there is none or it expires within the refresh margin.
+    public func accessToken() async throws -> SessionToken {
+        let call = OffBlocksCall(operation: .listCustomers, options: engineOptions)
+        _ = try await io.run(call, session, signer: signer, context: context, tokens: tokens, untilSigning: true)
+        guard let token = session.token() else {
+            throw ClienteleError.Credentials(code: "token_unavailable", message: "the session has no token")
         }
-        let fresh = try await exchanger.exchange(try context.buildTokenRequest(credentials: credentials), offblocksParseToken)
-        let next = try context.withToken(token: fresh.token)
-        token = fresh
-        authorized = next
-        return (fresh, next)
+        return token
     }
 
-    private func signed<T>(
-        _ build: (OffBlocks, Date) throws -> SigningRequest, _ parse: (HttpResponse) throws -> T
+    /// Runs `operation` through the engine and parses its final answer with `parse`.
+    private func run<T>(
+        _ operation: OffBlocksOperation, _ timeout: TimeInterval?, _ maxRetries: Int?, _ parse: (HttpResponse) throws -> T
     ) async throws -> T {
-        let (_, offblocks) = try await authorize()
-        let request = try await signer.complete(try build(offblocks, exchanger.now()))
-        return try await exchanger.exchange(request, parse)
+        let options = timeout == nil && maxRetries == nil
+            ? engineOptions : try self.options.engine(timeout: timeout, maxRetries: maxRetries)
+        let call = OffBlocksCall(operation: operation, options: options)
+        guard let response = try await io.run(call, session, signer: signer, context: context, tokens: tokens) else {
+            throw ClienteleError.Other(code: "internal", message: "the engine ended a call without an answer")
+        }
+        return try parse(response)
     }
 
     /// `POST /customers`; the answer carries the ownership challenge (`openChallenge`).
-    public func createCustomer(_ input: OffBlocksCustomerCreate, idempotencyKey: String? = nil) async throws -> OffBlocksCustomer {
+    public func createCustomer(
+        _ input: OffBlocksCustomerCreate, idempotencyKey: String? = nil, timeout: TimeInterval? = nil, maxRetries: Int? = nil
+    ) async throws -> OffBlocksCustomer {
         let key = idempotencyKey ?? newIdempotencyKey()
-        return try await signed({ try $0.buildCreateCustomer(input: input, idempotencyKey: key, now: $1) }, offblocksParseCreateCustomer)
+        return try await run(.createCustomer(input: input, idempotencyKey: key), timeout, maxRetries, offblocksParseCreateCustomer)
     }
 
     /// `GET /customers`.
-    public func listCustomers() async throws -> [OffBlocksCustomer] {
-        try await signed({ try $0.buildListCustomers(now: $1) }, offblocksParseListCustomers)
+    public func listCustomers(timeout: TimeInterval? = nil, maxRetries: Int? = nil) async throws -> [OffBlocksCustomer] {
+        try await run(.listCustomers, timeout, maxRetries, offblocksParseListCustomers)
     }
 
     /// `GET /customers/{id}`.
-    public func getCustomer(_ customerId: String) async throws -> OffBlocksCustomer {
-        try await signed({ try $0.buildGetCustomer(customerId: customerId, now: $1) }, offblocksParseGetCustomer)
+    public func getCustomer(_ customerId: String, timeout: TimeInterval? = nil, maxRetries: Int? = nil) async throws -> OffBlocksCustomer {
+        try await run(.getCustomer(customerId: customerId), timeout, maxRetries, offblocksParseGetCustomer)
     }
 
     /// `PATCH /customers/{id}/deactivate` (from `active`), which also deactivates the customer's
     /// accounts and cards; the customer when OffBlocks returns it.
-    public func deactivateCustomer(_ customerId: String, idempotencyKey: String? = nil) async throws -> OffBlocksCustomer? {
+    public func deactivateCustomer(
+        _ customerId: String, idempotencyKey: String? = nil, timeout: TimeInterval? = nil, maxRetries: Int? = nil
+    ) async throws -> OffBlocksCustomer? {
         let key = idempotencyKey ?? newIdempotencyKey()
-        return try await signed(
-            { try $0.buildDeactivateCustomer(customerId: customerId, idempotencyKey: key, now: $1) }, offblocksParseStatusChange)
+        return try await run(
+            .deactivateCustomer(customerId: customerId, idempotencyKey: key), timeout, maxRetries, offblocksParseStatusChange)
     }
 
     /// `PATCH /customers/{id}/activate` (from `inactive`).
-    public func activateCustomer(_ customerId: String, idempotencyKey: String? = nil) async throws -> OffBlocksCustomer? {
+    public func activateCustomer(
+        _ customerId: String, idempotencyKey: String? = nil, timeout: TimeInterval? = nil, maxRetries: Int? = nil
+    ) async throws -> OffBlocksCustomer? {
         let key = idempotencyKey ?? newIdempotencyKey()
-        return try await signed(
-            { try $0.buildActivateCustomer(customerId: customerId, idempotencyKey: key, now: $1) }, offblocksParseStatusChange)
+        return try await run(
+            .activateCustomer(customerId: customerId, idempotencyKey: key), timeout, maxRetries, offblocksParseStatusChange)
     }
 
     /// Sandbox only: moves a customer through verification.
-    public func simulatorVerify(_ customerId: String, idempotencyKey: String? = nil) async throws {
+    public func simulatorVerify(
+        _ customerId: String, idempotencyKey: String? = nil, timeout: TimeInterval? = nil, maxRetries: Int? = nil
+    ) async throws {
         let key = idempotencyKey ?? newIdempotencyKey()
-        try await signed(
-            { try $0.buildSimulatorVerify(customerId: customerId, idempotencyKey: key, now: $1) }, offblocksParseSimulatorVerify)
+        try await run(
+            .simulateVerification(customerId: customerId, idempotencyKey: key), timeout, maxRetries, offblocksParseSimulatorVerify)
     }
 
     /// Checks the challenge a created customer carries, before the wallet signs it.
-    public nonisolated func openChallenge(_ customer: OffBlocksCustomer) throws -> Challenge {
-        try challengeOpen(encoded: customer.challenge ?? "", chainId: customer.chainId, now: exchanger.now())
+    public func openChallenge(_ customer: OffBlocksCustomer) throws -> Challenge {
+        try challengeOpen(encoded: customer.challenge ?? "", chainId: customer.chainId, now: io.now())
     }
 
     /// Fetches the customer's current challenge and checks it.
-    public func fetchChallenge(_ customer: OffBlocksCustomer) async throws -> Challenge {
-        let encoded = try await signed({ try $0.buildGetChallenge(customerId: customer.id, now: $1) }, offblocksParseChallenge)
-        return try challengeOpen(encoded: encoded, chainId: customer.chainId, now: exchanger.now())
+    public func fetchChallenge(
+        _ customer: OffBlocksCustomer, timeout: TimeInterval? = nil, maxRetries: Int? = nil
+    ) async throws -> Challenge {
+        let encoded = try await run(.getChallenge(customerId: customer.id), timeout, maxRetries, offblocksParseChallenge)
+        return try challengeOpen(encoded: encoded, chainId: customer.chainId, now: io.now())
     }
 
     /// Submits the wallet's `personal_sign` signature of the challenge's message, after checking
     /// that it recovers to the customer's own wallet (a wrong signer is refused before sending).
     public func submitChallenge(
-        _ customerId: String, _ challenge: Challenge, walletSignatureHex: String, idempotencyKey: String? = nil
+        _ customerId: String, _ challenge: Challenge, walletSignatureHex: String, idempotencyKey: String? = nil,
+        timeout: TimeInterval? = nil, maxRetries: Int? = nil
     ) async throws -> OffBlocksCustomer? {
         let submission = try challengeAcceptSignature(challenge: challenge, signatureHex: walletSignatureHex)
         let key = idempotencyKey ?? newIdempotencyKey()
-        return try await signed(
-            { try $0.buildSubmitChallenge(customerId: customerId, submission: submission, idempotencyKey: key, now: $1) },
+        return try await run(
+            .submitChallenge(customerId: customerId, submission: submission, idempotencyKey: key), timeout, maxRetries,
             offblocksParseSubmitChallenge)
     }
+}
+
+extension SessionToken: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+    /// Never the token itself.
+    public var description: String {
+        "SessionToken(token: <redacted>, expiresAt: \(expiresAt.map { "\($0)" } ?? "nil"))"
+    }
+
+    public var debugDescription: String { description }
+    public var customMirror: Mirror { Mirror(self, children: ["expiresAt": expiresAt as Any], displayStyle: .struct) }
 }

@@ -10,7 +10,10 @@ import Foundation
 /// Rules for implementations: send the method, URL, headers and body bytes exactly as given
 /// (signatures and digests cover them) and never follow redirects; return every status as a
 /// response (4xx and 5xx included) with the body untouched; when `timeout` runs out throw
-/// `URLError(.timedOut)`; throw any other error when the request could not be sent.
+/// `URLError(.timedOut)`; throw any other error when the request could not be sent; stop when
+/// the task is cancelled. `timeout` is `.infinity` when the call has no time limit. The clients
+/// also enforce the limit themselves, and the core decides what happens next (a timeout and a
+/// network failure are retried only when the request is safe to send again).
 public protocol Transport: Sendable {
     /// Sends `request` and returns the response as received.
     func send(_ request: HttpRequest, timeout: TimeInterval) async throws -> HttpResponse
@@ -27,11 +30,20 @@ public final class URLSessionTransport: Transport, @unchecked Sendable {
 
     deinit { session.finishTasksAndInvalidate() }
 
-    /// Sends `request` with a `URLRequest` whose timeout is `timeout`; cancelling the task cancels
-    /// the data task.
+    /// Sends `request` with a `URLRequest` whose timeout is `timeout` (the session's own when it
+    /// is infinite); cancelling the task cancels the data task.
     public func send(_ request: HttpRequest, timeout: TimeInterval) async throws -> HttpResponse {
         guard let url = URL(string: request.url) else { throw URLError(.badURL) }
-        var urlRequest = URLRequest(url: url, cachePolicy: .reloadIgnoringLocalCacheData, timeoutInterval: timeout)
+        var urlRequest = URLRequest(url: url, cachePolicy: .reloadIgnoringLocalCacheData)
+        if timeout.isFinite {
+            #if canImport(FoundationNetworking)
+                // swift-corelibs-foundation truncates the interval to whole seconds (0.3 s would
+                // time out at once); the client's own deadline keeps the exact limit.
+                urlRequest.timeoutInterval = timeout.rounded(.up)
+            #else
+                urlRequest.timeoutInterval = timeout
+            #endif
+        }
         urlRequest.httpMethod = methodName(request.method)
         for header in request.headers { urlRequest.addValue(header.value, forHTTPHeaderField: header.name) }
         if !request.body.isEmpty { urlRequest.httpBody = request.body }
@@ -105,4 +117,9 @@ func methodName(_ method: Method) -> String {
     case .patch: return "PATCH"
     case .delete: return "DELETE"
     }
+}
+
+/// The method written `name` on the wire.
+func method(named name: String) -> Method? {
+    [Method.get, .post, .put, .patch, .delete].first { methodName($0) == name }
 }

@@ -31,10 +31,11 @@ public final class OffBlocksWebhooks: Sendable {
 
     /// - Parameters:
     ///   - publicKey: OffBlocks' key for delivery signatures, when it gives you one.
-    ///   - capacity: how many event ids are remembered for deduplication.
-    ///   - maxAgeSeconds: the oldest signature accepted.
+    ///   - capacity: how many event ids are remembered for deduplication (default from the core).
+    ///   - maxAgeSeconds: the oldest signature accepted (default from the core).
     public init(
-        publicKey: VerifyingKey? = nil, capacity: UInt32 = 10_000, maxAgeSeconds: UInt32 = 300,
+        publicKey: VerifyingKey? = nil, capacity: UInt32 = clientDefaults().webhookDedupeCapacity,
+        maxAgeSeconds: UInt32 = clientDefaults().webhookMaxAgeS,
         now: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.publicKey = publicKey

@@ -32,13 +32,15 @@ func expectError<T>(
 /// The clients against a scripted provider on 127.0.0.1: every error path, retries, timeouts.
 final class ClientTests: XCTestCase {
     private var server: FakeServer!
-    private let fast = RetryPolicy(maxAttempts: 3, initialBackoff: 0.01, maxBackoff: 0.05)
+    private let fast = ClientOptions(baseDelay: 0.01, maxDelay: 0.05)
 
     override func setUp() { server = FakeServer() }
     override func tearDown() { server.stop() }
 
-    private func bloc(retry: RetryPolicy? = nil, timeout: TimeInterval = 5) throws -> BlocClient {
-        try BlocClient(secretKey: "sk_test_0123456789abcdef", baseUrl: "\(server.url)/v1", retry: retry ?? fast, timeout: timeout)
+    private func bloc(_ options: ClientOptions? = nil, timeout: TimeInterval = 5) throws -> BlocClient {
+        var options = options ?? fast
+        options.timeout = timeout
+        return try BlocClient(secretKey: "sk_test_0123456789abcdef", baseUrl: "\(server.url)/v1", options: options)
     }
 
     func testCreateSendsTheBuiltRequestAndParsesTheAnswer() async throws {
@@ -156,9 +158,9 @@ final class ClientTests: XCTestCase {
 
     func testTimeoutsAreTypedAndRetriedOnlyWhenSafe() async throws {
         for _ in 0..<4 { server.on("/v1/customers", .init(status: 200, body: customerBody, delay: 1.5)) }
-        var retry = fast
-        retry.maxAttempts = 2
-        let client = try bloc(retry: retry, timeout: 0.2)
+        var options = fast
+        options.maxRetries = 1
+        let client = try bloc(options, timeout: 0.2)
         let read = await expectError { try await client.listCustomers() }
         guard case .Transport(let code, _, let timedOut, let retryable) = read else { return XCTFail("\(String(describing: read))") }
         XCTAssertEqual(code, "timeout")
@@ -183,11 +185,13 @@ final class ClientTests: XCTestCase {
         let closed = FakeServer()
         let url = "\(closed.url)/v1"
         closed.stop()
-        let client = try BlocClient(secretKey: "sk_test_0123456789abcdef", baseUrl: url, retry: .none)
+        let client = try BlocClient(secretKey: "sk_test_0123456789abcdef", baseUrl: url, options: ClientOptions(maxRetries: 0))
         let e = await expectError { try await client.getCustomer(customerId) }
-        guard case .Transport(let code, _, let timedOut, _) = e else { return XCTFail("\(String(describing: e))") }
-        XCTAssertEqual(code, "transport_failed")
+        guard case .Transport(let code, _, let timedOut, let retryable) = e else { return XCTFail("\(String(describing: e))") }
+        XCTAssertEqual(code, "network_error")
+        XCTAssertEqual(e?.kind(), .transport)
         XCTAssertFalse(timedOut)
+        XCTAssertTrue(retryable, "a GET is safe to send again")
     }
 
     func testAllCustomersWalksEveryPage() async throws {
@@ -203,8 +207,8 @@ final class ClientTests: XCTestCase {
     private func offBlocks() throws -> OffBlocksClient {
         try OffBlocksClient(
             baseUrl: "\(server.url)/v1", signing: offblocksDefaultSigningConfig(keyId: "test-key-ecc-p384"),
-            credentials: ApiCredentials(apiKey: "0b8f6f3e-2a51-4c1f-9f0e-6f1d2c3b4a59", apiSecret: "synthetic-secret"),
-            signer: .key(try SigningKey.fromPem(pem: Fixtures.text("offblocks/test-key-p384.pem"))), retry: fast,
+            tokenSource: .credentials(ApiCredentials(apiKey: "0b8f6f3e-2a51-4c1f-9f0e-6f1d2c3b4a59", apiSecret: "synthetic-secret")),
+            signer: .key(try SigningKey.fromPem(pem: Fixtures.text("offblocks/test-key-p384.pem"))), options: fast,
             now: { Date(timeIntervalSince1970: 1_763_700_000) }, newIdempotencyKey: { "5b0d7a1e-3f43-4c8e-9a51-2f1de2d0c7a4" })
     }
 

@@ -24,11 +24,17 @@ final class QuickstartTests: XCTestCase {
         let challenge = Data(message.utf8).base64EncodedString()
         let server = FakeServer()
         defer { server.stop() }
-        server.on("/v1/auth/token", .init(status: 200, body: obTokenBody))
+        // The app's backend hands out the token; the app never calls POST /auth/token.
+        server.on("/backend/offblocks-token", .init(status: 200, body: obTokenBody))
         server.on("/v1/customers", .init(status: 201, body: #"{"id":"\#(obCustomerId)","externalId":"customer-42","chainId":"eip155:1:\#(wallet)","status":"initiating","challenge":"\#(challenge)"}"#))
-        let opened = try await offBlocksQuickstart(baseUrl: "\(server.url)/v1", privateKeyPem: Fixtures.text("offblocks/test-key-p384.pem"))
+        let opened = try await offBlocksQuickstart(
+            baseUrl: "\(server.url)/v1", tokenUrl: "\(server.url)/backend/offblocks-token",
+            privateKeyPem: Fixtures.text("offblocks/test-key-p384.pem"))
         XCTAssertEqual(opened.message, message)
         XCTAssertEqual(opened.fields.address, wallet)
-        XCTAssertEqual(server.received(at: "/v1/customers").first?.header("Signature")?.hasPrefix("sig=:"), true)
+        XCTAssertEqual(server.received.map(\.path), ["/backend/offblocks-token", "/v1/customers"])
+        let create = try XCTUnwrap(server.received(at: "/v1/customers").first)
+        XCTAssertEqual(create.header("Authorization"), "Bearer eyJhbGciOiJFUzM4NCJ9.eyJzdWIiOiJzeW50aGV0aWMifQ.c3ludGhldGlj")
+        XCTAssertEqual(create.header("Signature")?.hasPrefix("sig=:"), true)
     }
 }

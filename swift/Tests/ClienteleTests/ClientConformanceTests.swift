@@ -1,0 +1,358 @@
+import Clientele
+import Foundation
+import XCTest
+
+/// The scripted exchanges of tests/fixtures/client (the same cases the Rust reference driver,
+/// npm and Kotlin run) through the REAL public `BlocClient` and `OffBlocksClient`: a scripted
+/// `Transport` checks every request the client sends and answers it, the clock starts at the
+/// case's `now` and moves only by the waits, the sleeper records the waits (and cancels the call
+/// during the `abortAtWait`-th), and the jitter values come in order (the last repeating). No
+/// network.
+final class ClientConformanceTests: XCTestCase {
+    func testBlocExchanges() async throws {
+        let fixture = Fixtures.load("client/bloc.json")
+        let ctx = fixture["context"]
+        let passed = await runCases("client/bloc.json") { c, script in
+            let client = try BlocClient(
+                secretKey: ctx["secretKey"].string!, transport: script, baseUrl: ctx["baseUrl"].string!,
+                options: try options(c), now: { script.now() }, sleep: { try await script.sleep($0) }, random: { script.random() })
+            let input = c["input"]
+            let id = input["customerId"].string ?? ""
+            switch c["operation"].string ?? "" {
+            case "customers":
+                for try await customer in client.customers(try listQuery(input["query"])) {
+                    script.streamed.append(.string(customer.id))
+                }
+                return .array(script.streamed)
+            case "list_customers":
+                let page = try await client.listCustomers(try listQuery(input["query"]))
+                return .object(["customers": .array(page.customers.map(customerJSON)), "hasNext": .bool(page.hasNext)])
+            case "get_customer": return customerJSON(try await client.getCustomer(id))
+            case "create_customer": return customerJSON(try await client.createCustomer(createPayload(input["payload"])))
+            case "update_customer": return customerJSON(try await client.updateCustomer(id, updatePayload(input["payload"])))
+            case "kyc_tier1_upgrade": return customerJSON(try await client.upgradeKycTier1(id, tier1Payload(input["payload"])))
+            case "means_of_identification":
+                return .array(try await client.meansOfIdentification().map { .string(meansOfIdWireValue(value: $0.name)) })
+            case "revalidate_kyc": return .string(try await client.revalidateKyc(id))
+            case let other: throw Unsupported(what: "operation \(other)")
+            }
+        }
+        XCTAssertEqual(passed, Fixtures.load("client/bloc.json")["cases"].array.count)
+    }
+
+    func testOffBlocksExchanges() async throws {
+        let fixture = Fixtures.load("client/offblocks.json")
+        let ctx = fixture["context"]
+        let key = try SigningKey.fromPem(pem: Fixtures.text(ctx["privateKeyFile"].string!))
+        let passed = await runCases("client/offblocks.json") { c, script in
+            let source = c["tokenSource"]
+            let provided = ProvidedTokens(initial: c["initialToken"], provided: c["providedTokens"].array)
+            let tokenSource: OffBlocksClient.TokenSource
+            switch source["source"].string {
+            case "credentials":
+                let credentials = source["credentials"]
+                tokenSource = .credentials(ApiCredentials(apiKey: credentials["apiKey"].string!, apiSecret: credentials["apiSecret"].string!))
+            case "provider": tokenSource = .provider { try provided.next() }
+            case "fixed": tokenSource = .fixed(source["token"].string!, expiresAt: source["expiresAt"].string.flatMap(parseInstant))
+            case let other: throw Unsupported(what: "token source \(String(describing: other))")
+            }
+            let client = try OffBlocksClient(
+                baseUrl: ctx["baseUrl"].string!, signing: offblocksDefaultSigningConfig(keyId: ctx["keyId"].string!),
+                tokenSource: tokenSource, signer: .key(key), transport: script, options: try options(c),
+                now: { script.now() }, sleep: { try await script.sleep($0) }, random: { script.random() }, newIdempotencyKey: { "00000000-0000-4000-8000-000000000000" })
+            defer {
+                let expected = c["providedTokens"].array.count
+                if provided.asked != expected { script.fail("the provider was asked \(provided.asked) times, expected \(expected)") }
+            }
+            if !c["initialToken"].isNull {
+                // The provider's earlier token: the session holds it before the call.
+                let earlier = try await client.accessToken()
+                if earlier.token != c["initialToken"]["token"].string { script.fail("the initial token was not taken") }
+            }
+            let input = c["input"]
+            let id = input["customerId"].string ?? ""
+            let key = input["idempotencyKey"].string
+            switch c["operation"].string ?? "" {
+            case "create_customer":
+                let create = OffBlocksCustomerCreate(chainId: input["input"]["chainId"].string!, externalId: input["input"]["externalId"].string!)
+                return offBlocksCustomerJSON(try await client.createCustomer(create, idempotencyKey: key))
+            case "list_customers": return .array(try await client.listCustomers().map(offBlocksCustomerJSON))
+            case "get_customer": return offBlocksCustomerJSON(try await client.getCustomer(id))
+            case "deactivate_customer": return try await client.deactivateCustomer(id, idempotencyKey: key).map(offBlocksCustomerJSON) ?? .null
+            case "activate_customer": return try await client.activateCustomer(id, idempotencyKey: key).map(offBlocksCustomerJSON) ?? .null
+            case "simulate_verification":
+                try await client.simulatorVerify(id, idempotencyKey: key)
+                return .null
+            case let other: throw Unsupported(what: "operation \(other)")
+            }
+        }
+        XCTAssertEqual(passed, Fixtures.load("client/offblocks.json")["cases"].array.count)
+    }
+
+    /// Runs every case of `path` through `run`, checks its waits, steps and outcome, and returns
+    /// how many cases passed (printed, so the suite's log shows the count).
+    private func runCases(
+        _ path: String, file: StaticString = #filePath, line: UInt = #line,
+        _ run: @escaping @Sendable (JSON, Script) async throws -> JSON
+    ) async -> Int {
+        let cases = Fixtures.load(path)["cases"].array
+        XCTAssertFalse(cases.isEmpty, "no cases in \(path)", file: file, line: line)
+        var passed = 0
+        for c in cases {
+            let script = Script(c)
+            // Its own task: a case that cancels its call (abortAtWait) cancels only that task.
+            let result = await Task { try await run(c, script) }.result
+            script.check(result)
+            let failures = script.failures
+            for f in failures { XCTFail("[\(path)] \(c["name"].string ?? "?"): \(f)", file: file, line: line) }
+            if failures.isEmpty { passed += 1 }
+        }
+        print("conformance \(path): \(passed) of \(cases.count) cases passed")
+        return passed
+    }
+}
+
+private struct Unsupported: Error, CustomStringConvertible {
+    let what: String
+    var description: String { "this test does not map \(what)" }
+}
+
+/// The case's `options` (the engine's names and units) over the client defaults.
+private func options(_ c: JSON) throws -> ClientOptions {
+    guard case .object(let over) = c["options"] else { return ClientOptions() }
+    var e = try ClientOptions().engine()
+    for (name, value) in over {
+        guard let n = value.int.flatMap({ UInt32(exactly: $0) }) else { throw Unsupported(what: "option \(name)=\(value)") }
+        switch name {
+        case "timeoutMs": e.timeoutMs = n
+        case "maxRetries": e.maxRetries = n
+        case "baseDelayMs": e.baseDelayMs = n
+        case "maxDelayMs": e.maxDelayMs = n
+        case "maxRetryAfterMs": e.maxRetryAfterMs = n
+        case "tokenRefreshMarginS": e.tokenRefreshMarginS = n
+        case "resignAfterS": e.resignAfterS = n
+        default: throw Unsupported(what: "option \(name)")
+        }
+    }
+    return ClientOptions(engine: e)
+}
+
+private func listQuery(_ q: JSON) throws -> CustomerListQuery {
+    var query = blocDefaultListQuery()
+    query.page = q["page"].int.map { UInt32($0) }
+    query.perPage = q["perPage"].int.map { UInt32($0) }
+    if let name = q["pageParam"].string { query.pageParam = name }
+    if let name = q["perPageParam"].string { query.perPageParam = name }
+    return query
+}
+
+private func address(_ v: JSON) -> Address? {
+    if v.isNull { return nil }
+    return Address(
+        street: v["street"].string ?? "", city: v["city"].string ?? "", state: v["state"].string ?? "",
+        country: v["country"].string ?? "", postalCode: v["postalCode"].string ?? "")
+}
+
+private func createPayload(_ p: JSON) -> CustomerCreateRequest {
+    CustomerCreateRequest(
+        email: p["email"].string ?? "", phoneNumber: p["phoneNumber"].string ?? "", firstName: p["firstName"].string ?? "",
+        lastName: p["lastName"].string ?? "", customerType: customerTypeFromWire(value: p["customerType"].string ?? ""),
+        bvn: p["bvn"].string ?? "")
+}
+
+private func updatePayload(_ p: JSON) -> CustomerUpdateRequest {
+    CustomerUpdateRequest(
+        email: p["email"].string ?? "", phoneNumber: p["phoneNumber"].string ?? "", firstName: p["firstName"].string ?? "",
+        lastName: p["lastName"].string ?? "", customerType: customerTypeFromWire(value: p["customerType"].string ?? ""),
+        address: address(p["address"]))
+}
+
+private func tier1Payload(_ p: JSON) -> KycTier1Upgrade {
+    KycTier1Upgrade(
+        placeOfBirth: p["placeOfBirth"].string ?? "", dob: p["dob"].string ?? "", gender: genderFromWire(value: p["gender"].string ?? ""),
+        country: p["country"].string ?? "", address: address(p["address"]) ?? Address(street: "", city: "", state: "", country: "", postalCode: ""),
+        image: p["image"].string ?? "")
+}
+
+/// The provider of a case: the earlier token first (if any), then `providedTokens` in order.
+private final class ProvidedTokens: @unchecked Sendable {
+    private let lock = NSLock()
+    private var earlier: AccessToken?
+    private var queue: [AccessToken]
+    private(set) var asked = 0
+
+    init(initial: JSON, provided: [JSON]) {
+        func token(_ t: JSON) -> AccessToken {
+            AccessToken(token: t["token"].string ?? "", expiresAt: parseInstant(t["expiresAt"].string ?? "") ?? Date(), tokenType: "Bearer")
+        }
+        earlier = initial.isNull ? nil : token(initial)
+        queue = provided.map(token)
+    }
+
+    struct AskedTooOften: Error {}
+
+    func next() throws -> AccessToken {
+        lock.lock()
+        defer { lock.unlock() }
+        if let earlier {
+            self.earlier = nil
+            return earlier
+        }
+        guard !queue.isEmpty else { throw AskedTooOften() }
+        asked += 1
+        return queue.removeFirst()
+    }
+}
+
+/// One case's transport, clock, sleeper and jitter source, checking every request sent.
+final class Script: Transport, @unchecked Sendable {
+    private let lock = NSLock()
+    private let steps: [JSON]
+    private let expectedWaits: JSON
+    private let expect: JSON
+    private var next = 0
+    private var clock: Date
+    private let jitter: [Double]
+    private var draws = 0
+    private var waits: [Int] = []
+    private let abortAtWait: Int?
+    private var previous: HttpRequest?
+    private var recorded: [String] = []
+    /// What a `customers` stream yielded before it ended.
+    var streamed: [JSON] = []
+
+    init(_ c: JSON) {
+        steps = c["steps"].array
+        expectedWaits = c["waits"]
+        expect = c["expect"]
+        clock = parseInstant(c["now"].string ?? "") ?? Date(timeIntervalSince1970: 0)
+        jitter = c["jitter"].array.compactMap { if case .number(let n) = $0 { return n } else { return nil } }
+        abortAtWait = c["abortAtWait"].int
+    }
+
+    private func locked<T>(_ body: () throws -> T) rethrows -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        return try body()
+    }
+
+    var failures: [String] { locked { recorded } }
+    func fail(_ message: String) { locked { recorded.append(message) } }
+
+    /// The clock: the case's `now`, moved only by the waits.
+    func now() -> Date { locked { clock } }
+
+    /// The jitter values in order, the last one repeating.
+    func random() -> Double {
+        locked {
+            defer { draws += 1 }
+            return draws < jitter.count ? jitter[draws] : (jitter.last ?? 0.5)
+        }
+    }
+
+    /// Records the wait and moves the clock; during the `abortAtWait`-th wait, cancels the task
+    /// running the call, as an app would.
+    func sleep(_ seconds: TimeInterval) async throws {
+        let abort: Bool = locked {
+            waits.append(Int((seconds * 1000).rounded()))
+            if abortAtWait == waits.count { return true }
+            clock = clock.addingTimeInterval(seconds)
+            return false
+        }
+        if abort {
+            withUnsafeCurrentTask { $0?.cancel() }
+            try await Task.sleep(nanoseconds: 60_000_000_000)
+        }
+    }
+
+    func send(_ request: HttpRequest, timeout: TimeInterval) async throws -> HttpResponse {
+        let answer: JSON? = locked {
+            guard next < steps.count else {
+                recorded.append("an unexpected request: \(methodName(request.method)) \(request.url)")
+                return nil
+            }
+            let step = steps[next]
+            next += 1
+            check(request, against: step["request"], step: next)
+            return step
+        }
+        guard let answer else { throw URLError(.cannotConnectToHost) }
+        switch answer["failure"].string {
+        case "timeout": throw URLError(.timedOut)
+        case "network_error": throw URLError(.cannotConnectToHost)
+        case .some(let other): throw Unsupported(what: "failure \(other)")
+        case .none: return responseOf(answer["response"])
+        }
+    }
+
+    private static func path(_ url: String) -> String {
+        guard let scheme = url.range(of: "://"), let slash = url[scheme.upperBound...].firstIndex(of: "/") else { return "" }
+        return String(url[slash...])
+    }
+
+    private static func header(_ r: HttpRequest, _ name: String) -> String? {
+        r.headers.first { $0.name.caseInsensitiveCompare(name) == .orderedSame }?.value
+    }
+
+    /// Checks `request` against a step's `request` (called with the lock held).
+    private func check(_ request: HttpRequest, against want: JSON, step i: Int) {
+        let path = Self.path(request.url)
+        if methodName(request.method) != want["method"].string || path != want["path"].string {
+            recorded.append("step \(i): sent \(methodName(request.method)) \(path), expected \(want["method"]) \(want["path"])")
+        }
+        if case .object(let headers) = want["headers"] {
+            for (name, value) in headers where Self.header(request, name) != value.string {
+                recorded.append("step \(i): header \(name) is \(Self.header(request, name) ?? "absent"), expected \(value)")
+            }
+        }
+        if let body = want["body"].string, String(decoding: request.body, as: UTF8.self) != body {
+            recorded.append("step \(i): body \(String(decoding: request.body, as: UTF8.self)) != \(body)")
+        }
+        if let created = want["signatureCreated"].int {
+            let input = Self.header(request, "Signature-Input") ?? ""
+            if !input.contains(";created=\(created);") { recorded.append("step \(i): Signature-Input \(input) lacks created=\(created)") }
+        }
+        guard !path.hasSuffix("/auth/token") else { return }
+        // The previous request of the operation (token requests aside).
+        let before = previous
+        previous = request
+        func member(_ r: HttpRequest, _ name: String) -> Data? {
+            name == "body" ? r.body : Self.header(r, name).map { Data($0.utf8) }
+        }
+        for (list, same) in [("sameAsPrevious", true), ("differentFromPrevious", false)] {
+            for name in want[list].array.compactMap(\.string) {
+                guard let before else {
+                    recorded.append("step \(i): no previous request")
+                    continue
+                }
+                if (member(before, name) == member(request, name)) != same {
+                    recorded.append("step \(i): \(name) \(same ? "differs from" : "equals") the previous request's")
+                }
+            }
+        }
+    }
+
+    /// Checks the waits, that every step was sent, and the outcome.
+    func check(_ result: Result<JSON, Error>) {
+        let (waits, sent): ([Int], Int) = locked { (self.waits, self.next) }
+        let actualWaits = JSON.array(waits.map { .number(Double($0)) })
+        if actualWaits.description != expectedWaits.description { fail("waits \(actualWaits) != \(expectedWaits)") }
+        if sent != steps.count { fail("\(sent) of \(steps.count) steps were sent") }
+        var failures: [String] = []
+        switch (result, expect.has("value")) {
+        case (.success(let value), true): subset(expect["value"], value, "value", &failures)
+        case (.failure(let error), false):
+            guard let e = error as? ClienteleError else {
+                failures.append("not a ClienteleError: \(error)")
+                break
+            }
+            guard case .object(var shape) = errorShape(e) else { break }
+            shape["kind"] = .string("\(e.kind())")
+            subset(expect["error"], .object(shape), "error", &failures)
+            if expect.has("valuesBefore") { subset(expect["valuesBefore"], .array(streamed), "valuesBefore", &failures) }
+        case (.success(let value), false): failures.append("expected an error, got \(value)")
+        case (.failure(let error), true): failures.append("expected a value, got \((error as? ClienteleError)?.code ?? "\(error)") (\(error.localizedDescription))")
+        }
+        for f in failures { fail(f) }
+    }
+}
