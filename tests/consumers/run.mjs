@@ -360,7 +360,7 @@ const consumers = {
       if (built.status !== 0) return [`bundling failed:\n${built.output.slice(-3000)}`];
       const modules = readdirSync(join(dir, 'dist')).filter((f) => f.endsWith('.wasm')).sort();
       const failures = [];
-      same(failures, 'wasm modules beside the bundle (the workerd entry)', modules, ['clientele_keys_bg.wasm', 'clientele_wasm_bg.wasm']);
+      same(failures, 'wasm modules beside the bundle (the workerd entry)', modules, ['clientele_client_bg.wasm', 'clientele_keys_bg.wasm', 'clientele_wasm_bg.wasm']);
       const port = await freePort();
       const server = startServer(workerd, ['serve', 'dist/config.capnp', '--socket-addr', `http=127.0.0.1:${port}`], { cwd: dir });
       try {
