@@ -6,8 +6,8 @@
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use clientele_core::client::{
-    self as core, Action, BlocOperation, CallOptions, Defaults, EngineOptions, OffBlocksOperation,
-    TokenSource,
+    self as core, Action, AppInfo, BlocOperation, CallOptions, Defaults, EngineOptions, Event,
+    Identity, OffBlocksOperation, TokenSource,
 };
 use clientele_core::http::HttpResponse;
 use clientele_core::offblocks::{ChallengePaths, SigningConfig};
@@ -32,6 +32,19 @@ pub fn client_defaults() -> Defaults {
 #[uniffi::export]
 pub fn client_options_with(options: EngineOptions, call: CallOptions) -> EngineOptions {
     options.with(call)
+}
+
+/// The `User-Agent` of a Clientele client: `clientele/<version> (<host> <runtime>; <os>)`, then
+/// the application when given.
+#[uniffi::export]
+pub fn user_agent(host: &str, runtime: &str, os: &str, app: Option<AppInfo>) -> String {
+    core::user_agent(host, runtime, os, app.as_ref())
+}
+
+/// The provider's request id of a response (`X-Request-Id` and its usual variants).
+#[uniffi::export]
+pub fn response_request_id(response: &HttpResponse) -> Option<String> {
+    response.request_id().map(str::to_owned)
 }
 
 /// One stable error code and its kind.
@@ -73,6 +86,16 @@ impl BlocCall {
         Arc::new(BlocCall(Mutex::new(core::BlocCall::new(
             operation, options,
         ))))
+    }
+
+    /// Sends `identity`'s headers (`User-Agent`, the retry counter) with every request.
+    pub fn identify(&self, identity: Identity) {
+        locked(&self.0).identify(identity);
+    }
+
+    /// The events since the last call, masked: for hooks and logs.
+    pub fn take_events(&self) -> Vec<Event> {
+        locked(&self.0).take_events()
     }
 
     /// Builds (and validates) the request: the first action.
@@ -185,6 +208,16 @@ impl OffBlocksCall {
         Arc::new(OffBlocksCall(Mutex::new(core::OffBlocksCall::new(
             operation, options,
         ))))
+    }
+
+    /// Sends `identity`'s headers (`User-Agent`, the retry counter) with every request.
+    pub fn identify(&self, identity: Identity) {
+        locked(&self.0).identify(identity);
+    }
+
+    /// The events since the last call, masked: for hooks and logs.
+    pub fn take_events(&self) -> Vec<Event> {
+        locked(&self.0).take_events()
     }
 
     /// Validates, gets a token if needed, builds the request for signing: the first action.

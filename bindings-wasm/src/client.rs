@@ -4,7 +4,8 @@
 //! context (the main module's objects live in another memory).
 
 use clientele_core::client::{
-    self as core, Action, BlocOperation, EngineOptions, OffBlocksOperation, Purpose, TokenSource,
+    self as core, Action, AppInfo, BlocOperation, EngineOptions, Identity, OffBlocksOperation,
+    Purpose, TokenSource,
 };
 use clientele_core::http::HttpRequest;
 use clientele_core::offblocks::{ChallengePaths, SigningConfig};
@@ -85,6 +86,20 @@ pub fn error_kind_of_code(code: &str) -> Option<String> {
     clientele_core::kind_of_code(code).map(|k| k.as_str().to_owned())
 }
 
+/// The `User-Agent` of a Clientele client: `clientele/<version> (<host> <runtime>; <os>)`, then
+/// the application (`appInfo` JSON: `{name, version?, url?}`) when given.
+#[wasm_bindgen(js_name = userAgent)]
+pub fn user_agent(host: &str, runtime: &str, os: &str, app: Option<String>) -> JsResult<String> {
+    let app: Option<AppInfo> = app.map(|a| input(&a, "appInfo")).transpose()?;
+    Ok(core::user_agent(host, runtime, os, app.as_ref()))
+}
+
+/// The provider's request id of a response's headers (`[{name, value}]` JSON), if any.
+#[wasm_bindgen(js_name = responseRequestId)]
+pub fn response_request_id(headers: &str) -> JsResult<Option<String>> {
+    Ok(response(200, headers, &[])?.request_id().map(str::to_owned))
+}
+
 /// A Bloc context for the engine: the secret key and the base URL.
 #[wasm_bindgen]
 pub struct BlocContext(clientele_core::bloc::Bloc);
@@ -109,13 +124,26 @@ pub struct BlocCall(core::BlocCall);
 
 #[wasm_bindgen]
 impl BlocCall {
-    /// A call of `operation` (`{"operation": "get_customer", "customerId": ...}`) with
+    /// A call of `operation` (`{"get_customer": {"customerId": ...}}`, or a name alone) with
     /// `options` (the client's, with the call's overrides).
     #[wasm_bindgen(constructor)]
     pub fn new(operation: &str, options: &str) -> JsResult<BlocCall> {
         let operation: BlocOperation = input(operation, "operation")?;
         let options: EngineOptions = input(options, "options")?;
         Ok(BlocCall(core::BlocCall::new(operation, options)))
+    }
+
+    /// Sends `identity`'s headers (`{"userAgent", "retryHeader"}` JSON) with every request.
+    pub fn identify(&mut self, identity: &str) -> JsResult<()> {
+        let identity: Identity = input(identity, "identity")?;
+        self.0.identify(identity);
+        Ok(())
+    }
+
+    /// The events since the last call (JSON), masked: for hooks and logs.
+    #[wasm_bindgen(js_name = takeEvents)]
+    pub fn take_events(&mut self) -> JsResult<String> {
+        output(&self.0.take_events())
     }
 
     /// Builds (and validates) the request: the first action.
@@ -160,7 +188,8 @@ pub struct OffBlocksSession(core::OffBlocksSession);
 #[wasm_bindgen]
 impl OffBlocksSession {
     /// A session for `baseUrl`, signing with `signing` (`{keyId, ...}`), with optional challenge
-    /// paths, getting tokens from `source` (`{"source": "credentials" | "provider" | "fixed"}`).
+    /// paths, getting tokens from `source` (`{"credentials": {"credentials": ...}}`, `"provider"` or
+    /// `{"fixed": {"token", "expiresAt"?}}`).
     #[wasm_bindgen(constructor)]
     pub fn new(
         base_url: &str,
@@ -211,13 +240,26 @@ pub struct OffBlocksCall(core::OffBlocksCall);
 
 #[wasm_bindgen]
 impl OffBlocksCall {
-    /// A call of `operation` (`{"operation": "create_customer", "input": ..., "idempotencyKey":
-    /// ...}`) with `options`.
+    /// A call of `operation` (`{"create_customer": {"input": ..., "idempotencyKey": ...}}`, or a
+    /// name alone such as `"list_customers"`) with `options`.
     #[wasm_bindgen(constructor)]
     pub fn new(operation: &str, options: &str) -> JsResult<OffBlocksCall> {
         let operation: OffBlocksOperation = input(operation, "operation")?;
         let options: EngineOptions = input(options, "options")?;
         Ok(OffBlocksCall(core::OffBlocksCall::new(operation, options)))
+    }
+
+    /// Sends `identity`'s headers (`{"userAgent", "retryHeader"}` JSON) with every request.
+    pub fn identify(&mut self, identity: &str) -> JsResult<()> {
+        let identity: Identity = input(identity, "identity")?;
+        self.0.identify(identity);
+        Ok(())
+    }
+
+    /// The events since the last call (JSON), masked: for hooks and logs.
+    #[wasm_bindgen(js_name = takeEvents)]
+    pub fn take_events(&mut self) -> JsResult<String> {
+        output(&self.0.take_events())
     }
 
     /// Validates, gets a token if needed, builds the request for signing: the first action.

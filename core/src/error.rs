@@ -555,15 +555,7 @@ impl ApiError {
         let status = response.status;
         let kind = ApiErrorKind::from_status(status);
         let retryable = kind.is_retryable(status, idempotent);
-        let request_id = [
-            "x-request-id",
-            "request-id",
-            "x-correlation-id",
-            "x-amzn-requestid",
-        ]
-        .iter()
-        .find_map(|h| response.header(h))
-        .map(str::to_owned);
+        let request_id = response.request_id().map(str::to_owned);
         ApiError {
             provider,
             status,

@@ -393,7 +393,21 @@ impl HttpResponse {
     pub fn is_success(&self) -> bool {
         (200..300).contains(&self.status)
     }
+
+    /// The provider's id for this request, to quote to its support: the first of
+    /// `X-Request-Id`, `Request-Id`, `X-Correlation-Id` and `X-Amzn-RequestId`.
+    pub fn request_id(&self) -> Option<&str> {
+        REQUEST_ID_HEADERS.iter().find_map(|h| self.header(h))
+    }
 }
+
+/// Where providers put a request id, in order of preference.
+const REQUEST_ID_HEADERS: [&str; 4] = [
+    "x-request-id",
+    "request-id",
+    "x-correlation-id",
+    "x-amzn-requestid",
+];
 
 /// `Debug` masks personal data in the body.
 impl fmt::Debug for HttpResponse {

@@ -13,8 +13,8 @@ mod common;
 use chrono::{DateTime, Duration, Utc};
 use clientele_core::bloc::{Bloc, CustomerPager};
 use clientele_core::client::{
-    Action, BlocCall, BlocOperation, EngineOptions, OffBlocksCall, OffBlocksOperation,
-    OffBlocksSession, Purpose, TokenSource,
+    Action, AppInfo, BlocCall, BlocOperation, EngineOptions, Event, Identity, OffBlocksCall,
+    OffBlocksOperation, OffBlocksSession, Purpose, TokenSource, user_agent,
 };
 use clientele_core::http::{HttpRequest, HttpResponse};
 use clientele_core::offblocks::{OffBlocks, SigningConfig};
@@ -40,6 +40,10 @@ struct Script<'a> {
     abort_at_wait: Option<usize>,
     previous: Option<HttpRequest>,
     failures: &'a mut Vec<String>,
+    /// Every event the engine reported, in order.
+    events: Vec<Event>,
+    /// The response metadata of the call (status, request id, attempts).
+    response: Value,
 }
 
 impl Script<'_> {
@@ -85,6 +89,22 @@ impl Script<'_> {
                         request.header(name)
                     ));
                 }
+            }
+        }
+        for (name, pattern) in want["headersMatching"].as_object().into_iter().flatten() {
+            let re = regex::Regex::new(pattern.as_str().unwrap()).unwrap();
+            if !request.header(name).is_some_and(|v| re.is_match(v)) {
+                self.failures.push(format!(
+                    "step {i}: header {name} {:?} does not match {pattern}",
+                    request.header(name)
+                ));
+            }
+        }
+        for name in want["headersAbsent"].as_array().into_iter().flatten() {
+            let name = name.as_str().unwrap();
+            if request.header(name).is_some() {
+                self.failures
+                    .push(format!("step {i}: header {name} was sent"));
             }
         }
         if let Some(body) = want["body"].as_str()
@@ -188,6 +208,8 @@ fn script<'a>(case: &'a Value, failures: &'a mut Vec<String>) -> Script<'a> {
         abort_at_wait: case["abortAtWait"].as_u64().map(|n| n as usize),
         previous: None,
         failures,
+        events: Vec::new(),
+        response: Value::Null,
     }
 }
 
@@ -196,11 +218,22 @@ fn run_bloc(
     bloc: &Bloc,
     op: BlocOperation,
     options: EngineOptions,
+    identity: Option<Identity>,
     s: &mut Script,
 ) -> Result<HttpResponse, Error> {
     let mut call = BlocCall::new(op, options);
+    if let Some(identity) = identity {
+        call.identify(identity);
+    }
+    let result = drive_bloc(&mut call, bloc, s);
+    s.events.extend(call.take_events());
+    result
+}
+
+fn drive_bloc(call: &mut BlocCall, bloc: &Bloc, s: &mut Script) -> Result<HttpResponse, Error> {
     let mut action = call.start(bloc, s.now)?;
     loop {
+        s.events.extend(call.take_events());
         action = match action {
             Action::Send { request, .. } => match s.send(&request) {
                 Ok(response) => {
@@ -219,14 +252,55 @@ fn run_bloc(
                     call.on_waited(s.now)?
                 }
             }
-            Action::Done { response, .. } => return Ok(response),
+            Action::Done { response, attempts } => {
+                s.response = json!({"status": response.status, "requestId": response.request_id(), "attempts": attempts});
+                return Ok(response);
+            }
             other => panic!("a Bloc call asked for {other:?}"),
         };
     }
 }
 
+/// The events as the fixtures write them (headers as a name -> value map).
+fn events_json(events: &[Event]) -> Vec<Value> {
+    events
+        .iter()
+        .map(|e| {
+            let mut v = serde_json::to_value(e).unwrap();
+            if let Some(headers) = v.get("headers").and_then(Value::as_array).cloned() {
+                v["headers"] = headers
+                    .iter()
+                    .map(|h| (h["name"].as_str().unwrap().to_owned(), h["value"].clone()))
+                    .collect::<serde_json::Map<_, _>>()
+                    .into();
+            }
+            v
+        })
+        .collect()
+}
+
+/// The client's identity for a case: a User-Agent naming `appInfo`, and the retry header.
+fn identity(case: &Value) -> Option<Identity> {
+    let app: AppInfo = serde_json::from_value(case.get("appInfo")?.clone()).unwrap();
+    Some(Identity {
+        user_agent: Some(user_agent("rust", "reference-driver", "tests", Some(&app))),
+        retry_header: true,
+    })
+}
+
 fn outcome(result: Result<Value, Error>, before: &[Value], case: &Value, s: &mut Script) {
     let expect = &case["expect"];
+    if let Some(want) = case.get("events") {
+        let got = json!(events_json(&s.events));
+        if got.as_array().map(Vec::len) != want.as_array().map(Vec::len) {
+            s.failures.push(format!("events {got} != {want}"));
+        } else {
+            subset(want, &got, "events", s.failures);
+        }
+    }
+    if let Some(want) = expect.get("response") {
+        subset(want, &s.response, "response", s.failures);
+    }
     let waits = json!(s.waits);
     if waits != case["waits"] {
         s.failures
@@ -286,6 +360,7 @@ fn bloc_exchanges() {
                         &bloc,
                         BlocOperation::ListCustomers { query },
                         options,
+                        identity(case),
                         &mut s,
                     )?;
                     let page = Bloc::parse_list_customers(&response)?;
@@ -297,7 +372,7 @@ fn bloc_exchanges() {
         } else {
             let op: BlocOperation = operation(case);
             let name = op.name();
-            run_bloc(&bloc, op, options, &mut s).and_then(|response| {
+            run_bloc(&bloc, op, options, identity(case), &mut s).and_then(|response| {
                 Ok(match name {
                     "get_customer" => json!(Bloc::parse_get_customer(&response)?),
                     "create_customer" => json!(Bloc::parse_create_customer(&response)?),
@@ -343,9 +418,13 @@ fn offblocks_exchanges() {
         let name = op.name();
         let mut s = script(case, failures);
         let mut call = OffBlocksCall::new(op, options(case));
+        if let Some(identity) = identity(case) {
+            call.identify(identity);
+        }
         let result = (|| {
             let mut action = call.start(&mut session, s.now)?;
             loop {
+                s.events.extend(call.take_events());
                 action = match action {
                     Action::Send {
                         request, purpose, ..
@@ -388,7 +467,9 @@ fn offblocks_exchanges() {
                             call.on_waited(&mut session, s.now)?
                         }
                     }
-                    Action::Done { response, .. } => {
+                    Action::Done { response, attempts } => {
+                        s.events.extend(call.take_events());
+                        s.response = json!({"status": response.status, "requestId": response.request_id(), "attempts": attempts});
                         break Ok(match name {
                             "access_token" => {
                                 let (token, expires_at) = session.token().unwrap();
@@ -407,6 +488,7 @@ fn offblocks_exchanges() {
                 }
             }
         })();
+        s.events.extend(call.take_events());
         outcome(result, &[], case, &mut s);
         let expected = case["providedTokens"].as_array().map_or(0, Vec::len);
         if asked != expected {

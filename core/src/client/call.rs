@@ -5,6 +5,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::observe::{Event, Identity, identify};
 use super::operation::{BlocOperation, OffBlocksOperation, token_error};
 use super::policy::EngineOptions;
 use super::session::OffBlocksSession;
@@ -87,6 +88,7 @@ impl Retries {
     /// The wait before the next attempt, or the error when the call must end with it.
     fn after(
         &mut self,
+        journal: &mut Journal,
         error: Error,
         retry_after: Option<crate::RetryAfter>,
         options: &EngineOptions,
@@ -100,6 +102,11 @@ impl Retries {
             .wait_ms(self.granted, jitter, retry_after, now)
             .ok_or_else(|| error.clone())?;
         self.granted += 1;
+        journal.events.push(Event::RetryScheduled {
+            wait_ms: ms,
+            reason: error.code().to_owned(),
+            next_attempt: self.sent + 1,
+        });
         Ok(Action::Wait {
             ms,
             cause: error.code().to_owned(),
@@ -130,13 +137,56 @@ fn out_of_order(what: &str) -> Error {
     ))
 }
 
+/// What a call records for its host: its identity headers, and the events of its attempts.
+#[derive(Debug, Default)]
+struct Journal {
+    identity: Identity,
+    events: Vec<Event>,
+    sent_at: Option<DateTime<Utc>>,
+    attempt: u32,
+}
+
+impl Journal {
+    fn elapsed_ms(&self, now: DateTime<Utc>) -> u64 {
+        self.sent_at
+            .and_then(|at| u64::try_from((now - at).num_milliseconds()).ok())
+            .unwrap_or(0)
+    }
+
+    fn received(&mut self, response: &HttpResponse, now: DateTime<Utc>) {
+        self.events.push(Event::ResponseReceived {
+            status: response.status,
+            request_id: response.request_id().map(str::to_owned),
+            elapsed_ms: self.elapsed_ms(now),
+            attempt: self.attempt,
+        });
+    }
+
+    fn failed(&mut self, failure: TransportFailure, now: DateTime<Utc>) {
+        self.events.push(Event::RequestFailed {
+            failure,
+            elapsed_ms: self.elapsed_ms(now),
+            attempt: self.attempt,
+        });
+    }
+}
+
+/// The next attempt of `request`: the identity's headers added, the event recorded.
 fn send(
-    request: HttpRequest,
+    journal: &mut Journal,
+    mut request: HttpRequest,
     options: &EngineOptions,
     retries: &mut Retries,
     purpose: Purpose,
+    now: DateTime<Utc>,
 ) -> Action {
     retries.sent += 1;
+    identify(&journal.identity, &mut request, retries.sent);
+    journal
+        .events
+        .push(Event::sent(&request, retries.sent, purpose));
+    journal.sent_at = Some(now);
+    journal.attempt = retries.sent;
     Action::Send {
         request,
         timeout_ms: options.timeout_ms,
@@ -154,6 +204,7 @@ pub struct BlocCall {
     options: EngineOptions,
     retries: Retries,
     request: Option<HttpRequest>,
+    journal: Journal,
 }
 
 impl BlocCall {
@@ -164,6 +215,7 @@ impl BlocCall {
             options,
             retries: Retries::default(),
             request: None,
+            journal: Journal::default(),
         }
     }
 
@@ -172,15 +224,28 @@ impl BlocCall {
         &self.operation
     }
 
+    /// Sends `identity`'s headers (`User-Agent`, the retry counter) with every request.
+    pub fn identify(&mut self, identity: Identity) {
+        self.journal.identity = identity;
+    }
+
+    /// The events since the last call (requests sent, answers, failures, retries scheduled),
+    /// masked like `Debug`: for the host's hooks and logs.
+    pub fn take_events(&mut self) -> Vec<Event> {
+        std::mem::take(&mut self.journal.events)
+    }
+
     /// Builds the request (validating the input): the first action.
     pub fn start(&mut self, bloc: &Bloc, now: DateTime<Utc>) -> Result<Action, Error> {
         let request = self.operation.build(bloc, now)?;
         self.request = Some(request.clone());
         Ok(send(
+            &mut self.journal,
             request,
             &self.options,
             &mut self.retries,
             Purpose::Operation,
+            now,
         ))
     }
 
@@ -191,6 +256,7 @@ impl BlocCall {
         now: DateTime<Utc>,
         jitter: f64,
     ) -> Result<Action, Error> {
+        self.journal.received(&response, now);
         match self.operation.error_of(&response) {
             None => Ok(Action::Done {
                 response,
@@ -198,7 +264,8 @@ impl BlocCall {
             }),
             Some(error) => {
                 let after = retry_after(&error);
-                self.retries.after(error, after, &self.options, now, jitter)
+                self.retries
+                    .after(&mut self.journal, error, after, &self.options, now, jitter)
             }
         }
     }
@@ -214,21 +281,25 @@ impl BlocCall {
             .request
             .as_ref()
             .ok_or_else(|| out_of_order("no request sent"))?;
+        self.journal.failed(failure, now);
         let error = transport_error(request, failure, self.options.timeout_ms);
-        self.retries.after(error, None, &self.options, now, jitter)
+        self.retries
+            .after(&mut self.journal, error, None, &self.options, now, jitter)
     }
 
     /// The wait is over: the same request again.
-    pub fn on_waited(&mut self, _now: DateTime<Utc>) -> Result<Action, Error> {
+    pub fn on_waited(&mut self, now: DateTime<Utc>) -> Result<Action, Error> {
         let request = self
             .request
             .clone()
             .ok_or_else(|| out_of_order("nothing to resend"))?;
         Ok(send(
+            &mut self.journal,
             request,
             &self.options,
             &mut self.retries,
             Purpose::Operation,
+            now,
         ))
     }
 }
@@ -265,6 +336,7 @@ pub struct OffBlocksCall {
     generation: u64,
     /// When the request in flight was signed.
     signed_at: Option<DateTime<Utc>>,
+    journal: Journal,
 }
 
 impl OffBlocksCall {
@@ -279,12 +351,24 @@ impl OffBlocksCall {
             refreshed: false,
             generation: 0,
             signed_at: None,
+            journal: Journal::default(),
         }
     }
 
     /// The operation.
     pub fn operation(&self) -> &OffBlocksOperation {
         &self.operation
+    }
+
+    /// Sends `identity`'s headers (`User-Agent`, the retry counter) with every request.
+    pub fn identify(&mut self, identity: Identity) {
+        self.journal.identity = identity;
+    }
+
+    /// The events since the last call (requests sent, answers, failures, retries scheduled),
+    /// masked like `Debug`: for the host's hooks and logs.
+    pub fn take_events(&mut self) -> Vec<Event> {
+        std::mem::take(&mut self.journal.events)
     }
 
     /// The first action: the input is validated, then a token is obtained if the session has
@@ -304,7 +388,7 @@ impl OffBlocksCall {
                 let placeholder = session.base().with_token("placeholder")?;
                 self.operation.build(&placeholder, now)?;
             }
-            return self.acquire_token(session);
+            return self.acquire_token(session, now);
         }
         self.build(session, now)
     }
@@ -338,10 +422,12 @@ impl OffBlocksCall {
         self.signed_at = Some(now);
         self.stage = Stage::Sent(request.clone());
         Ok(send(
+            &mut self.journal,
             request,
             &self.options,
             &mut self.retries,
             Purpose::Operation,
+            now,
         ))
     }
 
@@ -353,6 +439,9 @@ impl OffBlocksCall {
         now: DateTime<Utc>,
         jitter: f64,
     ) -> Result<Action, Error> {
+        if matches!(self.stage, Stage::Token(_) | Stage::Sent(_)) {
+            self.journal.received(&response, now);
+        }
         match std::mem::replace(&mut self.stage, Stage::Finished) {
             Stage::Token(request) => match token_error(&response) {
                 None => {
@@ -362,9 +451,14 @@ impl OffBlocksCall {
                 }
                 Some(error) => {
                     let after = retry_after(&error);
-                    let action =
-                        self.token_retries
-                            .after(error, after, &self.options, now, jitter)?;
+                    let action = self.token_retries.after(
+                        &mut self.journal,
+                        error,
+                        after,
+                        &self.options,
+                        now,
+                        jitter,
+                    )?;
                     self.stage = Stage::Token(request);
                     Ok(action)
                 }
@@ -385,13 +479,18 @@ impl OffBlocksCall {
                         return self.build(session, now);
                     }
                     session.invalidate(self.generation);
-                    self.acquire_token(session)
+                    self.acquire_token(session, now)
                 }
                 Some(error) => {
                     let after = retry_after(&error);
-                    let action = self
-                        .retries
-                        .after(error, after, &self.options, now, jitter)?;
+                    let action = self.retries.after(
+                        &mut self.journal,
+                        error,
+                        after,
+                        &self.options,
+                        now,
+                        jitter,
+                    )?;
                     self.stage = Stage::Sent(request);
                     Ok(action)
                 }
@@ -426,8 +525,9 @@ impl OffBlocksCall {
             }
             _ => return Err(out_of_order("a failure of nothing sent")),
         };
+        self.journal.failed(failure, now);
         let error = transport_error(request, failure, self.options.timeout_ms);
-        let action = retries.after(error, None, &self.options, now, jitter);
+        let action = retries.after(&mut self.journal, error, None, &self.options, now, jitter);
         if action.is_err() {
             self.stage = Stage::Finished;
         }
@@ -445,10 +545,12 @@ impl OffBlocksCall {
             Stage::Token(request) => {
                 self.stage = Stage::Token(request.clone());
                 Ok(send(
+                    &mut self.journal,
                     request,
                     &self.options,
                     &mut self.token_retries,
                     Purpose::Token,
+                    now,
                 ))
             }
             Stage::Sent(request) => {
@@ -462,10 +564,12 @@ impl OffBlocksCall {
                 }
                 self.stage = Stage::Sent(request.clone());
                 Ok(send(
+                    &mut self.journal,
                     request,
                     &self.options,
                     &mut self.retries,
                     Purpose::Operation,
+                    now,
                 ))
             }
             other => {
@@ -476,17 +580,23 @@ impl OffBlocksCall {
     }
 
     /// A token from the session's source: `POST /auth/token`, or the host's provider.
-    fn acquire_token(&mut self, session: &mut OffBlocksSession) -> Result<Action, Error> {
+    fn acquire_token(
+        &mut self,
+        session: &mut OffBlocksSession,
+        now: DateTime<Utc>,
+    ) -> Result<Action, Error> {
         match session.token_request() {
             Some(request) => {
                 let request = request?;
                 self.token_retries = Retries::default();
                 self.stage = Stage::Token(request.clone());
                 Ok(send(
+                    &mut self.journal,
                     request,
                     &self.options,
                     &mut self.token_retries,
                     Purpose::Token,
+                    now,
                 ))
             }
             None => {

@@ -47,11 +47,13 @@
 //! ```
 
 mod call;
+mod observe;
 mod operation;
 mod policy;
 mod session;
 
 pub use call::{Action, BlocCall, OffBlocksCall, Purpose};
+pub use observe::{AppInfo, Event, Identity, RETRY_HEADER, user_agent};
 pub use operation::{BlocOperation, OffBlocksOperation};
 pub use policy::{CallOptions, Defaults, EngineOptions, defaults};
 pub use session::{OffBlocksSession, TokenSource};
