@@ -111,6 +111,17 @@ impl Script {
                 ));
             }
         }
+        for name in want["headersAbsent"].as_array().into_iter().flatten() {
+            if header(request, name.as_str().unwrap()).is_some() {
+                self.failures.push(format!("header {name} was sent"));
+            }
+        }
+        for (name, _) in want["headersMatching"].as_object().into_iter().flatten() {
+            // The pattern is checked by the Rust, npm, Kotlin and Swift runners; here, presence.
+            if header(request, name).is_none() {
+                self.failures.push(format!("header {name} was not sent"));
+            }
+        }
         if let Some(body) = want["body"].as_str()
             && request["body"] != body
         {
@@ -208,6 +219,40 @@ impl Script {
     }
 }
 
+/// The identity of a case with `appInfo` (JSON for `identify`).
+fn identity(case: &Value) -> Option<String> {
+    let app = case.get("appInfo")?;
+    let ua =
+        clientele_wasm::client::user_agent("wasm", "test", "tests", Some(app.to_string())).unwrap();
+    Some(json!({"userAgent": ua, "retryHeader": true}).to_string())
+}
+
+/// Checks the events a call reported against the case's `events` (headers as a name -> value map).
+fn check_events(case: &Value, events: &[Value], failures: &mut Vec<String>) {
+    let Some(want) = case.get("events") else {
+        return;
+    };
+    let got: Vec<Value> = events
+        .iter()
+        .map(|e| {
+            let mut e = e.clone();
+            if let Some(headers) = e.get("headers").and_then(Value::as_array).cloned() {
+                e["headers"] = headers
+                    .iter()
+                    .map(|h| (h["name"].as_str().unwrap().to_owned(), h["value"].clone()))
+                    .collect::<serde_json::Map<_, _>>()
+                    .into();
+            }
+            e
+        })
+        .collect();
+    if got.len() != want.as_array().unwrap().len() {
+        failures.push(format!("events {got:?} != {want}"));
+    } else {
+        subset(want, &Value::Array(got), "events", failures);
+    }
+}
+
 fn operation(case: &Value) -> String {
     let name = case["operation"].as_str().unwrap();
     let input = &case["input"];
@@ -252,8 +297,11 @@ fn bloc_exchanges_through_the_client_module() {
         let mut last: Vec<u8> = Vec::new();
         let outcome = (|| -> Result<Value, JsValue> {
             let mut call = BlocCall::new(&operation(case), &options(case))?;
+            if let Some(identity) = identity(case) {
+                call.identify(&identity)?;
+            }
             let mut action: Value = serde_json::from_str(&call.start(&bloc, &s.now())?).unwrap();
-            loop {
+            let result = (|| loop {
                 let text = match action["action"].as_str().unwrap() {
                     "send" => match s.send(&action["request"]) {
                         Ok((status, headers, body)) => {
@@ -277,7 +325,10 @@ fn bloc_exchanges_through_the_client_module() {
                     other => panic!("{other}"),
                 };
                 action = serde_json::from_str(&text).unwrap();
-            }
+            })();
+            let events: Vec<Value> = serde_json::from_str(&call.take_events()?).unwrap();
+            check_events(case, &events, &mut s.failures);
+            result
         })();
         for f in s.finish(case, outcome) {
             all.push(format!("{}: {f}", case["name"]));
@@ -329,9 +380,12 @@ fn offblocks_exchanges_through_the_client_module() {
         let mut last: Vec<u8> = Vec::new();
         let outcome = (|| -> Result<Value, JsValue> {
             let mut call = OffBlocksCall::new(&operation(case), &options(case))?;
+            if let Some(identity) = identity(case) {
+                call.identify(&identity)?;
+            }
             let mut action: Value =
                 serde_json::from_str(&call.start(&mut session, &s.now())?).unwrap();
-            loop {
+            let result = (|| loop {
                 let text = match action["action"].as_str().unwrap() {
                     "send" => match s.send(&action["request"]) {
                         Ok((status, headers, body)) => {
@@ -382,7 +436,10 @@ fn offblocks_exchanges_through_the_client_module() {
                     other => panic!("{other}"),
                 };
                 action = serde_json::from_str(&text).unwrap();
-            }
+            })();
+            let events: Vec<Value> = serde_json::from_str(&call.take_events()?).unwrap();
+            check_events(case, &events, &mut s.failures);
+            result
         })();
         let mut failures = s.finish(case, outcome);
         if provided.next().is_some() {
