@@ -179,13 +179,3 @@ public final class OffBlocksClient: Sendable {
             offblocksParseSubmitChallenge)
     }
 }
-
-extension SessionToken: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
-    /// Never the token itself.
-    public var description: String {
-        "SessionToken(token: <redacted>, expiresAt: \(expiresAt.map { "\($0)" } ?? "nil"))"
-    }
-
-    public var debugDescription: String { description }
-    public var customMirror: Mirror { Mirror(self, children: ["expiresAt": expiresAt as Any], displayStyle: .struct) }
-}
