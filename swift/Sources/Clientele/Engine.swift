@@ -73,7 +73,7 @@ struct HostIO: Sendable {
     /// Runs an OffBlocks call to its final answer; with `untilSigning`, only until the engine has
     /// a token and asks for the first signature (then `nil`): how `accessToken()` gets a token.
     func run(
-        _ call: OffBlocksCall, _ session: OffBlocksSession, signer: RequestSigner, context: OffBlocks,
+        _ call: OffBlocksCall, _ session: OffBlocksSession, signer: RequestSigner,
         tokens: TokenGate?, untilSigning: Bool = false
     ) async throws -> HttpResponse? {
         var action = try call.start(session: session, now: now())
@@ -96,7 +96,7 @@ struct HostIO: Sendable {
                 if untilSigning { return nil }
                 let signature: (Data, SignatureEncoding)
                 do {
-                    signature = try await signer.signature(of: base, algorithm: algorithm, context: context)
+                    signature = try await signer.signature(of: base, algorithm: algorithm)
                 } catch {
                     if Task.isCancelled || error is CancellationError {
                         action = try call.onFailure(failure: .aborted, now: now(), jitter: 0)

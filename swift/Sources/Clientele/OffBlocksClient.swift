@@ -36,7 +36,6 @@ public final class OffBlocksClient: Sendable {
     /// The client's options (every default from the core).
     public let options: ClientOptions
     private let session: OffBlocksSession
-    private let context: OffBlocks
     private let signer: RequestSigner
     private let tokens: TokenGate?
     private let io: HostIO
@@ -75,7 +74,6 @@ public final class OffBlocksClient: Sendable {
             tokens = nil
         }
         session = try OffBlocksSession(baseUrl: baseUrl, signing: signing, challengePaths: challengePaths, source: source)
-        context = try OffBlocks(baseUrl: baseUrl, signing: signing)
         self.signer = signer
         self.options = options
         engineOptions = try options.engine()
@@ -87,7 +85,7 @@ public final class OffBlocksClient: Sendable {
     /// there is none or it expires within the refresh margin.
     public func accessToken() async throws -> SessionToken {
         let call = OffBlocksCall(operation: .listCustomers, options: engineOptions)
-        _ = try await io.run(call, session, signer: signer, context: context, tokens: tokens, untilSigning: true)
+        _ = try await io.run(call, session, signer: signer, tokens: tokens, untilSigning: true)
         guard let token = session.token() else {
             throw ClienteleError.Credentials(code: "token_unavailable", message: "the session has no token")
         }
@@ -101,7 +99,7 @@ public final class OffBlocksClient: Sendable {
         let options = timeout == nil && maxRetries == nil
             ? engineOptions : try self.options.engine(timeout: timeout, maxRetries: maxRetries)
         let call = OffBlocksCall(operation: operation, options: options)
-        guard let response = try await io.run(call, session, signer: signer, context: context, tokens: tokens) else {
+        guard let response = try await io.run(call, session, signer: signer, tokens: tokens) else {
             throw ClienteleError.Other(code: "internal", message: "the engine ended a call without an answer")
         }
         return try parse(response)

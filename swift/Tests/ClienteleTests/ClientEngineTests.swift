@@ -324,6 +324,16 @@ final class ClientEngineTests: XCTestCase {
         assertSameRequest(try XCTUnwrap(keyTransport.requests.first), inCore)
     }
 
+    func testAKeyOfAnotherAlgorithmIsRefusedByTheCoreAndSendsNothing() async throws {
+        let transport = FunctionTransport { _ in response(200, obCustomerBody) }
+        // The configuration signs ecdsa-p384-sha384; the core's signAs refuses an HMAC key.
+        let client = try offBlocks(transport, signer: .key(try SigningKey.hmacSha256(secret: Data("a shared secret".utf8))))
+        let e = await expectError { try await client.getCustomer(obCustomerId) }
+        XCTAssertEqual(e?.code, "signature_algorithm_mismatch")
+        XCTAssertEqual(e?.kind(), .signature)
+        XCTAssertTrue(transport.requests.isEmpty)
+    }
+
     func testAFailingExternalSignerIsSignerFailedAndSendsNothing() async throws {
         struct EnclaveLocked: Error {}
         let transport = FunctionTransport { _ in response(200, obCustomerBody) }
