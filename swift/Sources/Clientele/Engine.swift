@@ -70,12 +70,8 @@ struct HostIO: Sendable {
         }
     }
 
-    /// Runs an OffBlocks call to its final answer; with `untilSigning`, only until the engine has
-    /// a token and asks for the first signature (then `nil`): how `accessToken()` gets a token.
-    func run(
-        _ call: OffBlocksCall, _ session: OffBlocksSession, signer: RequestSigner,
-        tokens: TokenGate?, untilSigning: Bool = false
-    ) async throws -> HttpResponse? {
+    /// Runs an OffBlocks call to its final answer (or throws the error the engine ends it with).
+    func run(_ call: OffBlocksCall, _ session: OffBlocksSession, signer: RequestSigner, tokens: TokenGate?) async throws -> HttpResponse {
         var action = try call.start(session: session, now: now())
         while true {
             switch action {
@@ -93,7 +89,6 @@ struct HostIO: Sendable {
                     action = try call.onFailure(failure: .aborted, now: now(), jitter: 0)
                 }
             case .sign(let base, let algorithm):
-                if untilSigning { return nil }
                 let signature: (Data, SignatureEncoding)
                 do {
                     signature = try await signer.signature(of: base, algorithm: algorithm)

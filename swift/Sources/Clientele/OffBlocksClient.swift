@@ -81,15 +81,23 @@ public final class OffBlocksClient: Sendable {
         self.newIdempotencyKey = newIdempotencyKey
     }
 
-    /// The session's bearer token, obtained first (from the token source, as a call would) when
-    /// there is none or it expires within the refresh margin.
-    public func accessToken() async throws -> SessionToken {
-        let call = OffBlocksCall(operation: .listCustomers, options: engineOptions)
-        _ = try await io.run(call, session, signer: signer, tokens: tokens, untilSigning: true)
+    /// The session's bearer token: the core's access-token operation obtains one (or refreshes
+    /// the one held) by the same rules and retries as any call, and sends nothing else. A backend
+    /// hands it to its apps.
+    public func accessToken(timeout: TimeInterval? = nil, maxRetries: Int? = nil) async throws -> SessionToken {
+        _ = try await run(.accessToken, timeout, maxRetries) { $0 }
         guard let token = session.token() else {
-            throw ClienteleError.Credentials(code: "token_unavailable", message: "the session has no token")
+            throw ClienteleError.Credentials(code: "token_unavailable", message: "the session holds no token")
         }
         return token
+    }
+
+    /// Uses `token` from now on: one the token source gave earlier (an app's provider token kept
+    /// across launches, say), so no call has to wait for a new one while it is fresh. The engine
+    /// refreshes it by its usual rules. Throws the core's error for a token it cannot send
+    /// (empty, or anything but printable ASCII without spaces).
+    public func setToken(_ token: String, expiresAt: Date?) throws {
+        try session.setToken(token: token, expiresAt: expiresAt)
     }
 
     /// Runs `operation` through the engine and parses its final answer with `parse`.
@@ -99,10 +107,7 @@ public final class OffBlocksClient: Sendable {
         let options = timeout == nil && maxRetries == nil
             ? engineOptions : try self.options.engine(timeout: timeout, maxRetries: maxRetries)
         let call = OffBlocksCall(operation: operation, options: options)
-        guard let response = try await io.run(call, session, signer: signer, tokens: tokens) else {
-            throw ClienteleError.Other(code: "internal", message: "the engine ended a call without an answer")
-        }
-        return try parse(response)
+        return try parse(try await io.run(call, session, signer: signer, tokens: tokens))
     }
 
     /// `POST /customers`; the answer carries the ownership challenge (`openChallenge`).
