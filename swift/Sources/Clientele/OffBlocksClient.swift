@@ -38,6 +38,8 @@ public final class OffBlocksClient: Sendable {
     private let session: OffBlocksSession
     private let signer: RequestSigner
     private let tokens: TokenGate?
+    /// The session's token requests in flight, shared by concurrent calls.
+    private let tokenRequests = SharedRequests()
     private let io: HostIO
     private let engineOptions: EngineOptions
     private let newIdempotencyKey: @Sendable () -> String
@@ -107,7 +109,7 @@ public final class OffBlocksClient: Sendable {
         let options = timeout == nil && maxRetries == nil
             ? engineOptions : try self.options.engine(timeout: timeout, maxRetries: maxRetries)
         let call = OffBlocksCall(operation: operation, options: options)
-        return try parse(try await io.run(call, session, signer: signer, tokens: tokens))
+        return try parse(try await io.run(call, session, signer: signer, tokens: tokens, shared: tokenRequests))
     }
 
     /// `POST /customers`; the answer carries the ownership challenge (`openChallenge`).
