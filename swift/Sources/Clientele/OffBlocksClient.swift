@@ -9,8 +9,9 @@ import Foundation
 public final class OffBlocksClient: Sendable {
     /// Where the client gets its bearer token.
     public enum TokenSource: Sendable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
-        /// The API key and secret: the client sends `POST /auth/token` itself. The secret belongs
-        /// on a server, never in an app.
+        /// The API key and secret: the client sends `POST /auth/token` itself (calls that need a
+        /// token at the same time share the one request in flight). The secret belongs on a
+        /// server, never in an app.
         case credentials(ApiCredentials)
         /// Your function, asked whenever a token is needed (none yet, one about to expire, one
         /// refused with a 401): an app asks its own backend, which holds the secret. Calls that
