@@ -61,7 +61,7 @@ public final class BlocClient: Sendable {
             let task = Task {
                 do {
                     let pager = CustomerPager(query: query)
-                    while let next = try nextQuery(pager, query) {
+                    while let next = pager.nextQuery() {
                         let page = try await run(.listCustomers(query: next), timeout, maxRetries, blocParseListCustomers)
                         try pager.advance(page: page)
                         for customer in page.customers { continuation.yield(customer) }
@@ -82,23 +82,6 @@ public final class BlocClient: Sendable {
         var all: [Customer] = []
         for try await customer in customers(query, timeout: timeout, maxRetries: maxRetries) { all.append(customer) }
         return all
-    }
-
-    /// The query of the pager's next page, or nil when every page has been seen.
-    ///
-    /// Interim: the Swift bindings do not export the core's `CustomerPager::next_query` yet. The
-    /// pager's own next request is the reference: of the two queries it can be (the page number
-    /// set, or the first page asked for without one), the one that builds exactly that request.
-    private func nextQuery(_ pager: CustomerPager, _ query: CustomerListQuery) throws -> CustomerListQuery? {
-        guard let request = try pager.nextRequest(bloc: context) else { return nil }
-        var numbered = query
-        numbered.page = pager.nextPage()
-        var unnumbered = query
-        unnumbered.page = nil
-        for candidate in [numbered, unnumbered] where try context.buildListCustomers(query: candidate) == request {
-            return candidate
-        }
-        throw ClienteleError.Other(code: "internal", message: "no query builds the pager's next request")
     }
 
     /// `GET /customers/{id}`.

@@ -16,7 +16,7 @@ struct HostIO: Sendable {
     let random: @Sendable () -> Double
 
     /// What became of a request sent.
-    enum Sent {
+    enum Sent: Sendable {
         case response(HttpResponse)
         case failure(TransportFailure)
     }
@@ -70,17 +70,19 @@ struct HostIO: Sendable {
         }
     }
 
-    /// Runs an OffBlocks call to its final answer; with `untilSigning`, only until the engine has
-    /// a token and asks for the first signature (then `nil`): how `accessToken()` gets a token.
+    /// Runs an OffBlocks call to its final answer (or throws the error the engine ends it with).
+    /// Token requests go through `shared`, the session's token requests in flight.
     func run(
-        _ call: OffBlocksCall, _ session: OffBlocksSession, signer: RequestSigner, context: OffBlocks,
-        tokens: TokenGate?, untilSigning: Bool = false
-    ) async throws -> HttpResponse? {
+        _ call: OffBlocksCall, _ session: OffBlocksSession, signer: RequestSigner, tokens: TokenGate?, shared: SharedRequests
+    ) async throws -> HttpResponse {
         var action = try call.start(session: session, now: now())
         while true {
             switch action {
-            case .send(let request, let timeoutMs, _, _):
-                switch await send(request, timeoutMs: timeoutMs) {
+            case .send(let request, let timeoutMs, _, let purpose):
+                let sent = purpose == .token
+                    ? await shared.send(request) { [self] in await send(request, timeoutMs: timeoutMs) }
+                    : await send(request, timeoutMs: timeoutMs)
+                switch sent {
                 case .response(let response):
                     action = try call.onResponse(session: session, response: response, now: now(), jitter: random())
                 case .failure(.aborted): action = try call.onFailure(failure: .aborted, now: now(), jitter: 0)
@@ -93,10 +95,9 @@ struct HostIO: Sendable {
                     action = try call.onFailure(failure: .aborted, now: now(), jitter: 0)
                 }
             case .sign(let base, let algorithm):
-                if untilSigning { return nil }
                 let signature: (Data, SignatureEncoding)
                 do {
-                    signature = try await signer.signature(of: base, algorithm: algorithm, context: context)
+                    signature = try await signer.signature(of: base, algorithm: algorithm)
                 } catch {
                     if Task.isCancelled || error is CancellationError {
                         action = try call.onFailure(failure: .aborted, now: now(), jitter: 0)
@@ -162,6 +163,99 @@ actor TokenGate {
         inFlight = task
         defer { inFlight = nil }
         return try await task.value
+    }
+}
+
+/// The requests in flight of one session that concurrent calls share: a call whose engine asks to
+/// send a request identical (same URL and body) to one already in flight awaits that one's answer
+/// instead of sending another, and hands the same answer (or failure) to its own engine, which
+/// decides what it means. I/O coalescing, not a rule. A caller cancelled while it waits stops
+/// waiting (`aborted`); the request goes on for the others and is cancelled when nobody waits.
+final class SharedRequests: @unchecked Sendable {
+    private struct Key: Hashable {
+        let url: String
+        let body: Data
+    }
+
+    private final class Flight: @unchecked Sendable {
+        var task: Task<Void, Never>?
+        var waiters: [UInt64: CheckedContinuation<HostIO.Sent, Never>] = [:]
+    }
+
+    private let lock = NSLock()
+    private var flights: [Key: Flight] = [:]
+    /// Callers between asking and waiting, and those of them cancelled meanwhile.
+    private var arriving: Set<UInt64> = []
+    private var cancelledEarly: Set<UInt64> = []
+    private var lastId: UInt64 = 0
+
+    /// The answer to `request`: `send` sends it unless an identical request is in flight, whose
+    /// answer this awaits instead.
+    func send(_ request: HttpRequest, _ send: @escaping @Sendable () async -> HostIO.Sent) async -> HostIO.Sent {
+        let key = Key(url: request.url, body: request.body)
+        let id = arrive()
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { (waiter: CheckedContinuation<HostIO.Sent, Never>) in
+                lock.lock()
+                arriving.remove(id)
+                if cancelledEarly.remove(id) != nil {
+                    lock.unlock()
+                    waiter.resume(returning: .failure(.aborted))
+                    return
+                }
+                let flight: Flight
+                if let existing = flights[key] {
+                    flight = existing
+                } else {
+                    flight = Flight()
+                    flights[key] = flight
+                    // Not the caller's task: one caller's cancellation must not end the others' wait.
+                    flight.task = Task { [self] in land(key, flight, await send()) }
+                }
+                flight.waiters[id] = waiter
+                lock.unlock()
+            }
+        } onCancel: {
+            leave(key, id)
+        }
+    }
+
+    /// A new caller's id.
+    private func arrive() -> UInt64 {
+        lock.lock()
+        defer { lock.unlock() }
+        lastId += 1
+        arriving.insert(lastId)
+        return lastId
+    }
+
+    /// The answer of `flight`, to everyone waiting for it.
+    private func land(_ key: Key, _ flight: Flight, _ sent: HostIO.Sent) {
+        lock.lock()
+        if flights[key] === flight { flights[key] = nil }
+        let waiters = flight.waiters.values
+        flight.waiters = [:]
+        lock.unlock()
+        for waiter in waiters { waiter.resume(returning: sent) }
+    }
+
+    /// Caller `id` was cancelled: it stops waiting; the last one to go cancels the request.
+    private func leave(_ key: Key, _ id: UInt64) {
+        lock.lock()
+        if arriving.remove(id) != nil {
+            cancelledEarly.insert(id)
+            lock.unlock()
+            return
+        }
+        guard let flight = flights[key], let waiter = flight.waiters.removeValue(forKey: id) else {
+            lock.unlock() // already answered
+            return
+        }
+        let abandoned = flight.waiters.isEmpty
+        if abandoned { flights[key] = nil }
+        lock.unlock()
+        waiter.resume(returning: .failure(.aborted))
+        if abandoned { flight.task?.cancel() }
     }
 }
 

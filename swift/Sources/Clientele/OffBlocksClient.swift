@@ -9,8 +9,9 @@ import Foundation
 public final class OffBlocksClient: Sendable {
     /// Where the client gets its bearer token.
     public enum TokenSource: Sendable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
-        /// The API key and secret: the client sends `POST /auth/token` itself. The secret belongs
-        /// on a server, never in an app.
+        /// The API key and secret: the client sends `POST /auth/token` itself (calls that need a
+        /// token at the same time share the one request in flight). The secret belongs on a
+        /// server, never in an app.
         case credentials(ApiCredentials)
         /// Your function, asked whenever a token is needed (none yet, one about to expire, one
         /// refused with a 401): an app asks its own backend, which holds the secret. Calls that
@@ -36,9 +37,10 @@ public final class OffBlocksClient: Sendable {
     /// The client's options (every default from the core).
     public let options: ClientOptions
     private let session: OffBlocksSession
-    private let context: OffBlocks
     private let signer: RequestSigner
     private let tokens: TokenGate?
+    /// The session's token requests in flight, shared by concurrent calls.
+    private let tokenRequests = SharedRequests()
     private let io: HostIO
     private let engineOptions: EngineOptions
     private let newIdempotencyKey: @Sendable () -> String
@@ -75,7 +77,6 @@ public final class OffBlocksClient: Sendable {
             tokens = nil
         }
         session = try OffBlocksSession(baseUrl: baseUrl, signing: signing, challengePaths: challengePaths, source: source)
-        context = try OffBlocks(baseUrl: baseUrl, signing: signing)
         self.signer = signer
         self.options = options
         engineOptions = try options.engine()
@@ -83,15 +84,23 @@ public final class OffBlocksClient: Sendable {
         self.newIdempotencyKey = newIdempotencyKey
     }
 
-    /// The session's bearer token, obtained first (from the token source, as a call would) when
-    /// there is none or it expires within the refresh margin.
-    public func accessToken() async throws -> SessionToken {
-        let call = OffBlocksCall(operation: .listCustomers, options: engineOptions)
-        _ = try await io.run(call, session, signer: signer, context: context, tokens: tokens, untilSigning: true)
+    /// The session's bearer token: the core's access-token operation obtains one (or refreshes
+    /// the one held) by the same rules and retries as any call, and sends nothing else. A backend
+    /// hands it to its apps.
+    public func accessToken(timeout: TimeInterval? = nil, maxRetries: Int? = nil) async throws -> SessionToken {
+        _ = try await run(.accessToken, timeout, maxRetries) { $0 }
         guard let token = session.token() else {
-            throw ClienteleError.Credentials(code: "token_unavailable", message: "the session has no token")
+            throw ClienteleError.Credentials(code: "token_unavailable", message: "the session holds no token")
         }
         return token
+    }
+
+    /// Uses `token` from now on: one the token source gave earlier (an app's provider token kept
+    /// across launches, say), so no call has to wait for a new one while it is fresh. The engine
+    /// refreshes it by its usual rules. Throws the core's error for a token it cannot send
+    /// (empty, or anything but printable ASCII without spaces).
+    public func setToken(_ token: String, expiresAt: Date?) throws {
+        try session.setToken(token: token, expiresAt: expiresAt)
     }
 
     /// Runs `operation` through the engine and parses its final answer with `parse`.
@@ -101,10 +110,7 @@ public final class OffBlocksClient: Sendable {
         let options = timeout == nil && maxRetries == nil
             ? engineOptions : try self.options.engine(timeout: timeout, maxRetries: maxRetries)
         let call = OffBlocksCall(operation: operation, options: options)
-        guard let response = try await io.run(call, session, signer: signer, context: context, tokens: tokens) else {
-            throw ClienteleError.Other(code: "internal", message: "the engine ended a call without an answer")
-        }
-        return try parse(response)
+        return try parse(try await io.run(call, session, signer: signer, tokens: tokens, shared: tokenRequests))
     }
 
     /// `POST /customers`; the answer carries the ownership challenge (`openChallenge`).
@@ -178,14 +184,4 @@ public final class OffBlocksClient: Sendable {
             .submitChallenge(customerId: customerId, submission: submission, idempotencyKey: key), timeout, maxRetries,
             offblocksParseSubmitChallenge)
     }
-}
-
-extension SessionToken: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
-    /// Never the token itself.
-    public var description: String {
-        "SessionToken(token: <redacted>, expiresAt: \(expiresAt.map { "\($0)" } ?? "nil"))"
-    }
-
-    public var debugDescription: String { description }
-    public var customMirror: Mirror { Mirror(self, children: ["expiresAt": expiresAt as Any], displayStyle: .struct) }
 }

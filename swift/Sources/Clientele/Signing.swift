@@ -28,60 +28,14 @@ public struct RequestSigner: Sendable {
         RequestSigner(kind: .external(encoding, sign))
     }
 
-    /// The signature of `base` as `algorithm`, and its encoding. `context` is the client's
-    /// OffBlocks context (base URL and signing configuration, no token).
-    func signature(of base: Data, algorithm: Algorithm, context: OffBlocks) async throws -> (Data, SignatureEncoding) {
+    /// The signature of `base` as `algorithm`, and its encoding.
+    func signature(of base: Data, algorithm: Algorithm) async throws -> (Data, SignatureEncoding) {
         switch kind {
         case .external(let encoding, let sign):
             return (try await sign(base), encoding)
         case .key(let key):
-            return (try coreSignature(of: base, algorithm: algorithm, key: key, context: context), .raw)
+            // The core signs exactly the engine's base (refusing an algorithm that is not the key's).
+            return (try key.signAs(algorithm: algorithm, base: base), .raw)
         }
     }
-}
-
-/// The core's signature of `base` with `key`, raw.
-///
-/// Interim: the Swift bindings do not export the core's `SigningKey::sign_as(algorithm, base)`
-/// yet. Until they do, the base goes through the core's own request signing: the request it
-/// describes (method, URL, covered headers) is read back from the base, the core prepares its
-/// signature again at the same `created`, and it is signed only if the core's signature base is
-/// byte for byte the engine's, so nothing but the engine's base is ever signed. Covered
-/// components this cannot read back (derived components other than `@method` and
-/// `@target-uri`, parameters) fail with `signer_failed`: use `.external` for those.
-private func coreSignature(of base: Data, algorithm: Algorithm, key: SigningKey, context: OffBlocks) throws -> Data {
-    let refused = ClienteleError.Signature(
-        code: "signer_failed",
-        message: "the signature base uses components .key cannot sign in this version; use RequestSigner.external")
-    var method: Clientele.Method?
-    var url: String?
-    var created: Date?
-    var headers: [Header] = []
-    for line in String(decoding: base, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false) {
-        guard line.first == "\"", let close = line.dropFirst().firstIndex(of: "\"") else { throw refused }
-        let name = line[line.index(after: line.startIndex)..<close]
-        let rest = line[line.index(after: close)...]
-        guard rest.hasPrefix(": ") else { throw refused }
-        let value = String(rest.dropFirst(2))
-        switch name {
-        case "@method": method = Clientele.method(named: value)
-        case "@target-uri": url = value
-        case "@signature-params":
-            let seconds = value.components(separatedBy: ";").first { $0.hasPrefix("created=") }?.dropFirst("created=".count)
-            created = seconds.flatMap { TimeInterval(String($0)) }.map { Date(timeIntervalSince1970: $0) }
-        default:
-            guard !name.hasPrefix("@") else { throw refused }
-            headers.append(Header(name: String(name), value: value))
-        }
-    }
-    guard let method, let url, let created else { throw refused }
-    let pending = try context.resign(request: HttpRequest(method: method, url: url, headers: headers, body: Data()), now: created)
-    guard pending.signatureBase() == base, pending.algorithm() == algorithm else { throw refused }
-    let signed = try pending.sign(key: key)
-    let label = context.signing().label
-    guard let header = signed.headers.first(where: { $0.name.caseInsensitiveCompare("Signature") == .orderedSame }),
-        header.value.hasPrefix("\(label)=:"), header.value.hasSuffix(":"),
-        let signature = Data(base64Encoded: String(header.value.dropFirst(label.count + 2).dropLast()))
-    else { throw refused }
-    return signature
 }

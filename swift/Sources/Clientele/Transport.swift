@@ -119,7 +119,3 @@ func methodName(_ method: Method) -> String {
     }
 }
 
-/// The method written `name` on the wire.
-func method(named name: String) -> Method? {
-    [Method.get, .post, .put, .patch, .delete].first { methodName($0) == name }
-}

@@ -286,6 +286,89 @@ final class ClientEngineTests: XCTestCase {
         XCTAssertTrue(fixed.requests.isEmpty)
     }
 
+    private var credentials: OffBlocksClient.TokenSource {
+        .credentials(ApiCredentials(apiKey: "0b8f6f3e-2a51-4c1f-9f0e-6f1d2c3b4a59", apiSecret: "synthetic-secret"))
+    }
+
+    /// A transport whose `POST /auth/token` answers `token` after `delay` seconds; every other
+    /// request gets the customer.
+    private func slowTokenTransport(_ token: HttpResponse, delay: TimeInterval = 0.3) -> FunctionTransport {
+        FunctionTransport { request in
+            guard request.url.hasSuffix("/auth/token") else { return response(200, obCustomerBody) }
+            try await Task.sleep(nanoseconds: UInt64(delay * 1_000_000_000))
+            return token
+        }
+    }
+
+    func testConcurrentCallsOfAFreshCredentialsClientSendOneTokenRequest() async throws {
+        let n = 8
+        let transport = slowTokenTransport(response(200, obTokenBody))
+        let client = try offBlocks(transport, tokenSource: credentials)
+        let ids = try await withThrowingTaskGroup(of: String.self) { group in
+            for _ in 0..<n { group.addTask { try await client.getCustomer(obCustomerId).id } }
+            group.addTask { try await client.accessToken().token }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        XCTAssertEqual(ids.filter { $0 == obCustomerId }.count, n)
+        let paths = transport.requests.map { Self.path($0.url) }
+        XCTAssertEqual(paths.filter { $0 == "/v1/auth/token" }.count, 1, "one token request for \(n + 1) calls: \(paths)")
+        XCTAssertEqual(paths.filter { $0 == "/v1/customers/\(obCustomerId)" }.count, n)
+        let token = try await client.accessToken().token
+        XCTAssertTrue(ids.contains(token))
+        for request in transport.requests where !request.url.hasSuffix("/auth/token") {
+            XCTAssertEqual(header(request, "Authorization"), "Bearer \(token)")
+        }
+    }
+
+    func testASharedTokenRequestsFailureReachesEveryCall() async throws {
+        // A 500 on POST /auth/token is final (the core does not retry it): each engine says so.
+        let transport = slowTokenTransport(response(500, "token service down"))
+        let client = try offBlocks(transport, tokenSource: credentials)
+        let codes = await withTaskGroup(of: String?.self) { group in
+            for _ in 0..<4 { group.addTask { await expectError { try await client.getCustomer(obCustomerId) }?.code } }
+            return await group.reduce(into: []) { $0.append($1) }
+        }
+        XCTAssertEqual(codes, Array(repeating: "server_error", count: 4))
+        XCTAssertEqual(transport.requests.map { Self.path($0.url) }, ["/v1/auth/token"])
+    }
+
+    func testACancelledCallLeavesTheSharedTokenRequestToTheOthers() async throws {
+        let transport = slowTokenTransport(response(200, obTokenBody))
+        let client = try offBlocks(transport, tokenSource: credentials)
+        let cancelled = Task { try await client.getCustomer(obCustomerId) }
+        let other = Task { try await client.getCustomer(obCustomerId) }
+        try await Task.sleep(nanoseconds: 100_000_000)
+        cancelled.cancel()
+        let e = await expectError { try await cancelled.value }
+        XCTAssertEqual(e?.code, "aborted")
+        let id = try await other.value.id
+        XCTAssertEqual(id, obCustomerId)
+        XCTAssertEqual(transport.requests.map { Self.path($0.url) }, ["/v1/auth/token", "/v1/customers/\(obCustomerId)"])
+
+        // Once nobody waits for it, the shared request is cancelled.
+        let stopped = Counter()
+        let lone = FunctionTransport { _ in
+            do {
+                try await Task.sleep(nanoseconds: 10_000_000_000)
+            } catch {
+                stopped.bump()
+                throw error
+            }
+            return response(200, obTokenBody)
+        }
+        let abandoned = try offBlocks(lone, tokenSource: credentials)
+        let started = Date()
+        let only = Task { try await abandoned.getCustomer(obCustomerId) }
+        try await Task.sleep(nanoseconds: 100_000_000)
+        only.cancel()
+        let aborted = await expectError { try await only.value }
+        XCTAssertEqual(aborted?.code, "aborted")
+        XCTAssertLessThan(Date().timeIntervalSince(started), 2)
+        for _ in 0..<200 where stopped.count == 0 { try await Task.sleep(nanoseconds: 10_000_000) }
+        XCTAssertEqual(stopped.count, 1, "the token request was cancelled")
+        XCTAssertEqual(lone.requests.count, 1)
+    }
+
     private static func path(_ url: String) -> String {
         guard let scheme = url.range(of: "://"), let slash = url[scheme.upperBound...].firstIndex(of: "/") else { return url }
         return String(url[slash...])
@@ -324,6 +407,16 @@ final class ClientEngineTests: XCTestCase {
         assertSameRequest(try XCTUnwrap(keyTransport.requests.first), inCore)
     }
 
+    func testAKeyOfAnotherAlgorithmIsRefusedByTheCoreAndSendsNothing() async throws {
+        let transport = FunctionTransport { _ in response(200, obCustomerBody) }
+        // The configuration signs ecdsa-p384-sha384; the core's signAs refuses an HMAC key.
+        let client = try offBlocks(transport, signer: .key(try SigningKey.hmacSha256(secret: Data("a shared secret".utf8))))
+        let e = await expectError { try await client.getCustomer(obCustomerId) }
+        XCTAssertEqual(e?.code, "signature_algorithm_mismatch")
+        XCTAssertEqual(e?.kind(), .signature)
+        XCTAssertTrue(transport.requests.isEmpty)
+    }
+
     func testAFailingExternalSignerIsSignerFailedAndSendsNothing() async throws {
         struct EnclaveLocked: Error {}
         let transport = FunctionTransport { _ in response(200, obCustomerBody) }
@@ -347,11 +440,19 @@ final class ClientEngineTests: XCTestCase {
         }
         let fixed = OffBlocksClient.TokenSource.fixed("tok-fixed-0123456789", expiresAt: nil)
         let credentials = OffBlocksClient.TokenSource.credentials(ApiCredentials(apiKey: "0b8f6f3e-2a51-4c1f-9f0e-6f1d2c3b4a59", apiSecret: "s3cr3t-s3cr3t"))
-        let session = SessionToken(token: "tok-session-0123456789", expiresAt: now)
-        for (value, secret) in [(fixed, "tok-fixed-0123456789"), (credentials, "s3cr3t-s3cr3t"), (session, "tok-session-0123456789")] as [(Any, String)] {
+        for (value, secret) in [(fixed, "tok-fixed-0123456789"), (credentials, "s3cr3t-s3cr3t")] as [(Any, String)] {
             let text = shown(value)
             XCTAssertFalse(text.contains(secret), text)
         }
-        XCTAssertTrue(shown(session).contains("expiresAt"))
+    }
+
+    func testASessionTokensDescriptionNeverShowsTheToken() {
+        // The core's exported Debug: no Swift code masks it.
+        let session = SessionToken(token: "tok-session-0123456789", expiresAt: now)
+        for text in [String(describing: session), String(reflecting: session), "\(session)", session.debugDescription] {
+            XCTAssertFalse(text.contains("tok-session-0123456789"), text)
+            XCTAssertTrue(text.contains("<redacted>"), text)
+        }
+        XCTAssertTrue(String(describing: SessionToken(token: "t", expiresAt: nil)).contains("SessionToken"))
     }
 }
