@@ -175,34 +175,31 @@ pub fn bloc_parse_revalidate_kyc(response: &HttpResponse) -> Result<String> {
 
 /// Checks a create payload completely; fails with every issue at once.
 #[uniffi::export]
-pub fn bloc_validate_customer_create(payload: &CustomerCreateRequest) -> Result<()> {
+pub fn validate_bloc_customer_create(payload: &CustomerCreateRequest) -> Result<()> {
     Ok(payload.validate()?)
 }
 
 /// Checks an update payload completely.
 #[uniffi::export]
-pub fn bloc_validate_customer_update(payload: &CustomerUpdateRequest) -> Result<()> {
+pub fn validate_bloc_customer_update(payload: &CustomerUpdateRequest) -> Result<()> {
     Ok(payload.validate()?)
 }
 
 /// Checks a KYC tier 1 payload against `today` (for the date of birth).
 #[uniffi::export]
-pub fn bloc_validate_kyc_tier1_upgrade(
-    payload: &KycTier1Upgrade,
-    today: CalendarDate,
-) -> Result<()> {
+pub fn validate_kyc_tier1_upgrade(payload: &KycTier1Upgrade, today: CalendarDate) -> Result<()> {
     Ok(payload.validate(today)?)
 }
 
 /// Checks a KYC tier 2 payload.
 #[uniffi::export]
-pub fn bloc_validate_kyc_tier2_upgrade(payload: &KycTier2Upgrade) -> Result<()> {
+pub fn validate_kyc_tier2_upgrade(payload: &KycTier2Upgrade) -> Result<()> {
     Ok(payload.validate()?)
 }
 
 /// Checks a KYC tier 3 payload.
 #[uniffi::export]
-pub fn bloc_validate_kyc_tier3_upgrade(payload: &KycTier3Upgrade) -> Result<()> {
+pub fn validate_kyc_tier3_upgrade(payload: &KycTier3Upgrade) -> Result<()> {
     Ok(payload.validate()?)
 }
 
@@ -274,27 +271,22 @@ pub fn bloc_webhook_verify(secret: &str, body: Vec<u8>, signature: &str) -> Resu
     Ok(webhook::verify(secret, &body, signature)?)
 }
 
-/// Verifies a delivery from its headers (the header name is matched ignoring case).
+/// Parses a delivery WITHOUT verifying it (use [`verify_bloc_webhook`] for deliveries).
 #[uniffi::export]
-pub fn bloc_webhook_verify_headers(secret: &str, body: Vec<u8>, headers: &[Header]) -> Result<()> {
-    Ok(webhook::verify_headers(secret, &body, headers)?)
-}
-
-/// Parses a delivery WITHOUT verifying it (verify first, or use
-/// [`bloc_webhook_verify_and_parse`]).
-#[uniffi::export]
-pub fn bloc_webhook_parse(body: Vec<u8>) -> Result<BlocWebhookEvent> {
+pub fn parse_bloc_webhook(body: Vec<u8>) -> Result<BlocWebhookEvent> {
     Ok(webhook::parse(&body)?)
 }
 
-/// Verifies the signature on the RAW body, then parses it: the one call a webhook handler needs.
+/// Verifies a delivery's `X-Bloc-Webhook` header (its name matched ignoring case) against the
+/// RAW body, in constant time, then parses it: the one call a webhook handler needs.
 #[uniffi::export]
-pub fn bloc_webhook_verify_and_parse(
-    secret: &str,
+pub fn verify_bloc_webhook(
     body: Vec<u8>,
-    signature: &str,
+    headers: &[Header],
+    secret: &str,
 ) -> Result<BlocWebhookEvent> {
-    Ok(webhook::verify_and_parse(secret, &body, signature)?)
+    webhook::verify_headers(secret, &body, headers)?;
+    Ok(webhook::parse(&body)?)
 }
 
 /// Whether the event's `data` is a customer (`customer.*` events).

@@ -130,7 +130,7 @@ impl OffBlocks {
         signing(self.0.build_get_challenge(customer_id, now))
     }
 
-    /// `POST` the signed challenge (from [`challenge_accept_signature`]).
+    /// `POST` the signed challenge (from [`accept_challenge_signature`]).
     pub fn build_submit_challenge(
         &self,
         customer_id: &str,
@@ -260,7 +260,7 @@ pub fn offblocks_parse_simulator_verify(response: &HttpResponse) -> Result<()> {
     Ok(core::OffBlocks::parse_simulator_verify(response)?)
 }
 
-/// Parses a challenge answer into the base64 challenge for [`challenge_open`].
+/// Parses a challenge answer into the base64 challenge for [`open_challenge`].
 #[uniffi::export]
 pub fn offblocks_parse_challenge(response: &HttpResponse) -> Result<String> {
     Ok(core::OffBlocks::parse_challenge(response)?)
@@ -288,18 +288,25 @@ pub fn access_token_needs_refresh(
 /// Decodes a base64 Sign-In with Ethereum challenge and checks it against the customer's
 /// CAIP-10 `chain_id` and `now`, before the wallet is asked to sign `message`.
 #[uniffi::export]
-pub fn challenge_open(encoded: &str, chain_id: &str, now: UtcDateTime) -> Result<Challenge> {
+pub fn open_challenge(encoded: &str, chain_id: &str, now: UtcDateTime) -> Result<Challenge> {
     Ok(Challenge::open(encoded, chain_id, now)?)
 }
 
 /// Checks the wallet's `personal_sign` signature (65 bytes as hex): it must recover to the
 /// customer's address. Returns what to submit with `OffBlocks.build_submit_challenge`.
 #[uniffi::export]
-pub fn challenge_accept_signature(
+pub fn accept_challenge_signature(
     challenge: &Challenge,
     signature_hex: &str,
 ) -> Result<ChallengeSubmission> {
     Ok(challenge.accept_signature(signature_hex)?)
+}
+
+/// Checks a create payload completely (the CAIP-10 `chainId`, the `externalId`); fails with
+/// every issue at once.
+#[uniffi::export]
+pub fn validate_offblocks_customer_create(input: &OffBlocksCustomerCreate) -> Result<()> {
+    Ok(input.validate()?)
 }
 
 /// Whether `PATCH .../deactivate` is allowed from `status` (only `active`).
@@ -322,7 +329,7 @@ pub fn offblocks_status_can_transition(from: &OffBlocksStatus, to: &OffBlocksSta
 
 /// Parses a webhook delivery body; unknown types are kept.
 #[uniffi::export]
-pub fn offblocks_webhook_parse(body: Vec<u8>) -> Result<OffBlocksWebhookEvent> {
+pub fn parse_offblocks_webhook(body: Vec<u8>) -> Result<OffBlocksWebhookEvent> {
     Ok(webhook::parse(&body)?)
 }
 
@@ -341,7 +348,7 @@ pub fn offblocks_webhook_classify(
 /// received) with OffBlocks' public key; it must cover `content-digest` and be at most
 /// `max_age_seconds` old.
 #[uniffi::export]
-pub fn offblocks_webhook_verify_signature(
+pub fn verify_offblocks_webhook_signature(
     delivery: &HttpRequest,
     public_key: &VerifyingKey,
     now: UtcDateTime,
@@ -354,26 +361,48 @@ pub fn offblocks_webhook_verify_signature(
 /// Remembers the last `capacity` event ids and the latest `updatedAt` per customer, and tells
 /// new deliveries from duplicates and stale (out-of-order) ones. Safe to share between threads.
 #[derive(Debug, uniffi::Object)]
-pub struct WebhookDeduplicator(Mutex<webhook::WebhookDeduplicator>);
+pub struct OffBlocksWebhookDeduplicator(Mutex<webhook::WebhookDeduplicator>);
 
 #[uniffi::export]
-impl WebhookDeduplicator {
+impl OffBlocksWebhookDeduplicator {
     /// Remembers up to `capacity` event ids (at least 1).
     #[uniffi::constructor]
     pub fn new(capacity: u32) -> Arc<Self> {
         let capacity = usize::try_from(capacity).unwrap_or(usize::MAX);
-        Arc::new(WebhookDeduplicator(Mutex::new(
+        Arc::new(OffBlocksWebhookDeduplicator(Mutex::new(
             webhook::WebhookDeduplicator::new(capacity),
         )))
     }
 
+    /// A deduplicator with the state [`save`](Self::save) returned (JSON), to carry the ids it
+    /// remembers across restarts; anything else fails with `invalid_argument`, as in npm.
+    #[uniffi::constructor]
+    pub fn restore(state: &str) -> Result<Arc<Self>> {
+        let inner: webhook::WebhookDeduplicator =
+            serde_json::from_str(state).map_err(|_| crate::ClienteleError::Validation {
+                code: "invalid_argument".into(),
+                message: "`state` is not a saved OffBlocksWebhookDeduplicator state".into(),
+                issues: Vec::new(),
+            })?;
+        Ok(Arc::new(OffBlocksWebhookDeduplicator(Mutex::new(inner))))
+    }
+
     /// Classifies `event` and, when it is new, records it.
     pub fn observe(&self, event: &OffBlocksWebhookEvent) -> Delivery {
+        self.with(|d| d.observe(event))
+    }
+
+    /// The state (JSON) to persist and give to [`restore`](Self::restore) later.
+    pub fn save(&self) -> String {
+        // Serialising ids, timestamps and counts cannot fail.
+        self.with(|d| serde_json::to_string(d).unwrap_or_default())
+    }
+}
+
+impl OffBlocksWebhookDeduplicator {
+    fn with<T>(&self, f: impl FnOnce(&mut webhook::WebhookDeduplicator) -> T) -> T {
         // A poisoned lock still holds a valid state.
-        self.0
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .observe(event)
+        f(&mut self.0.lock().unwrap_or_else(PoisonError::into_inner))
     }
 }
 

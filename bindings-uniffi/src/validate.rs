@@ -1,52 +1,17 @@
 //! Field checks for forms that validate as the user types. Whole payloads are checked by the
 //! `bloc_validate_*` functions and by every build step.
 
+use clientele_core::ValidationError;
 use clientele_core::validate::{self as core, IssueCode};
-use clientele_core::{ValidationError, bloc, offblocks};
 
 use crate::{CalendarDate, Result};
 
-/// Which rule a single form field follows.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, uniffi::Enum)]
-pub enum FieldKind {
-    /// A person's or place's name: required, one line, at most 100 characters.
-    Name,
-    /// An email address.
-    Email,
-    /// A Nigerian mobile number, local or international form.
-    NigerianPhone,
-    /// A Bank Verification Number: exactly 11 digits.
-    Bvn,
-    /// A postal code: 3 to 10 letters, digits, spaces or hyphens.
-    PostalCode,
-    /// An `https://` URL.
-    HttpsUrl,
-    /// An image: an `https://` URL, base64 or a `data:image/...;base64,` URI, at most 5 MiB.
-    Image,
-    /// A Bloc customer id (24 hex characters).
-    BlocCustomerId,
-    /// A UUID (OffBlocks customer ids, Idempotency-Keys, API keys).
-    Uuid,
-    /// A CAIP-10 account id such as `eip155:1:0xab16...` (EIP-55 checked for EVM addresses).
-    AccountId,
-}
+pub use clientele_core::validate::FieldKind;
 
 /// Checks one field; returns the issue, or nothing when the value is acceptable.
 #[uniffi::export]
 pub fn validate_field(kind: FieldKind, value: &str) -> Option<IssueCode> {
-    match kind {
-        FieldKind::Name => core::name(value),
-        FieldKind::Email => core::email(value),
-        FieldKind::NigerianPhone => core::nigerian_phone(value).map(drop),
-        FieldKind::Bvn => core::bvn(value),
-        FieldKind::PostalCode => core::postal_code(value),
-        FieldKind::HttpsUrl => core::https_url(value),
-        FieldKind::Image => core::image(value),
-        FieldKind::BlocCustomerId => bloc::check_customer_id(value),
-        FieldKind::Uuid => offblocks::uuid(value),
-        FieldKind::AccountId => offblocks::eth::check_account_id(value),
-    }
-    .err()
+    core::field(kind, value).err()
 }
 
 /// A Nigerian mobile number in the 11-digit local form Bloc uses (`+234 801 234 5678` becomes

@@ -288,6 +288,58 @@ pub fn bvn(value: &str) -> Result<(), IssueCode> {
     }
 }
 
+/// Which rule a single form field follows: for forms that check a field as the user types
+/// (whole payloads are checked by their `validate` methods and by every build step).
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+pub enum FieldKind {
+    /// A person's or place's name: required, one line, at most 100 characters.
+    Name,
+    /// An email address.
+    Email,
+    /// A Nigerian mobile number, local or international form.
+    NigerianPhone,
+    /// A Bank Verification Number: exactly 11 digits.
+    Bvn,
+    /// A postal code: 3 to 10 letters, digits, spaces or hyphens.
+    PostalCode,
+    /// An `https://` URL.
+    HttpsUrl,
+    /// An image: an `https://` URL, base64 or a `data:image/...;base64,` URI, at most 5 MiB.
+    Image,
+    /// A Bloc customer id (24 hex characters).
+    BlocCustomerId,
+    /// A UUID (OffBlocks customer ids, Idempotency-Keys, API keys).
+    Uuid,
+    /// A CAIP-10 account id such as `eip155:1:0xab16...` (EIP-55 checked for EVM addresses).
+    AccountId,
+}
+
+/// Checks one field by the rule of `kind`: the issue, or `Ok` when the value is acceptable.
+///
+/// ```
+/// use clientele_core::validate::{FieldKind, IssueCode, field};
+///
+/// assert_eq!(field(FieldKind::Bvn, "2222"), Err(IssueCode::InvalidBvn));
+/// assert_eq!(field(FieldKind::Email, "ada@example.com"), Ok(()));
+/// ```
+pub fn field(kind: FieldKind, value: &str) -> Result<(), IssueCode> {
+    match kind {
+        FieldKind::Name => name(value),
+        FieldKind::Email => email(value),
+        FieldKind::NigerianPhone => nigerian_phone(value).map(drop),
+        FieldKind::Bvn => bvn(value),
+        FieldKind::PostalCode => postal_code(value),
+        FieldKind::HttpsUrl => https_url(value),
+        FieldKind::Image => image(value),
+        FieldKind::BlocCustomerId => crate::bloc::check_customer_id(value),
+        FieldKind::Uuid => crate::offblocks::uuid(value),
+        FieldKind::AccountId => crate::offblocks::eth::check_account_id(value),
+    }
+}
+
 /// A real calendar date written `YYYY-MM-DD`, from 1900-01-01 up to and including `today`.
 pub fn past_date(value: &str, today: NaiveDate) -> Result<NaiveDate, IssueCode> {
     if value.is_empty() {

@@ -10,8 +10,7 @@ public struct BlocWebhooks: Sendable {
 
     /// Verifies the signature in `headers` against `rawBody`, then parses the event.
     public func receive(_ rawBody: Data, headers: [Header]) throws -> BlocWebhookEvent {
-        try blocWebhookVerifyHeaders(secret: secret, body: rawBody, headers: headers)
-        return try blocWebhookParse(body: rawBody)
+        try verifyBlocWebhook(body: rawBody, headers: headers, secret: secret)
     }
 
     /// The same, for servers that give headers as a dictionary.
@@ -25,7 +24,7 @@ public struct BlocWebhooks: Sendable {
 /// deliveries must also carry a valid RFC 9421 signature.
 public final class OffBlocksWebhooks: Sendable {
     private let publicKey: VerifyingKey?
-    private let deduplicator: WebhookDeduplicator
+    private let deduplicator: OffBlocksWebhookDeduplicator
     private let maxAgeSeconds: UInt32
     private let now: @Sendable () -> Date
 
@@ -39,7 +38,7 @@ public final class OffBlocksWebhooks: Sendable {
         now: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.publicKey = publicKey
-        deduplicator = WebhookDeduplicator(capacity: capacity)
+        deduplicator = OffBlocksWebhookDeduplicator(capacity: capacity)
         self.maxAgeSeconds = maxAgeSeconds
         self.now = now
     }
@@ -49,10 +48,10 @@ public final class OffBlocksWebhooks: Sendable {
     public func receive(_ rawBody: Data, url: String = "", headers: [Header] = []) throws -> (event: OffBlocksWebhookEvent, delivery: Delivery) {
         if let publicKey {
             let delivery = HttpRequest(method: .post, url: url, headers: headers, body: rawBody)
-            _ = try offblocksWebhookVerifySignature(
+            _ = try verifyOffBlocksWebhookSignature(
                 delivery: delivery, publicKey: publicKey, now: now(), maxAgeSeconds: maxAgeSeconds)
         }
-        let event = try offblocksWebhookParse(body: rawBody)
+        let event = try parseOffBlocksWebhook(body: rawBody)
         return (event, deduplicator.observe(event: event))
     }
 }

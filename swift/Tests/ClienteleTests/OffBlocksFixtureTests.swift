@@ -153,8 +153,8 @@ final class OffBlocksFixtureTests: XCTestCase {
         Fixtures.run("offblocks/challenges.json") { c, failures in
             let expect = c["expect"]
             do {
-                let challenge = try challengeOpen(encoded: c["challenge"].string!, chainId: c["chainId"].string!, now: parseInstant(c["now"].string!)!)
-                let submission = try c["signature"].string.map { try challengeAcceptSignature(challenge: challenge, signatureHex: $0) }
+                let challenge = try openChallenge(encoded: c["challenge"].string!, chainId: c["chainId"].string!, now: parseInstant(c["now"].string!)!)
+                let submission = try c["signature"].string.map { try acceptChallengeSignature(challenge: challenge, signatureHex: $0) }
                 let f = challenge.fields
                 let version: String
                 switch f.version { case .v1: version = "1" }

@@ -61,7 +61,7 @@ final class TimestampTests: XCTestCase {
 
     func testARoundTripKeepsTheSameStateWithinAMillisecond() throws {
         let body = #"{"webhookType":"customer.updated","eventId":"ev-1","id":"123e4567-e89b-12d3-a456-426614174000","status":"active","updatedAt":"2024-01-12T15:05:32.166028Z"}"#
-        let event = try offblocksWebhookParse(body: Data(body.utf8))
+        let event = try parseOffBlocksWebhook(body: Data(body.utf8))
         let updatedAt = try XCTUnwrap(event.customer?.updatedAt)
         XCTAssertEqual(offblocksWebhookClassify(event: event, eventAlreadySeen: false, lastUpdatedAt: updatedAt.addingTimeInterval(-0.001)), .new)
         XCTAssertEqual(offblocksWebhookClassify(event: event, eventAlreadySeen: false, lastUpdatedAt: updatedAt.addingTimeInterval(0.001)), .stale)

@@ -195,12 +195,12 @@ class OffBlocksClient(
 
     /** Checks the challenge a created customer carries, before the wallet signs it. */
     fun openChallenge(customer: OffBlocksCustomer): Challenge =
-        challengeOpen(customer.challenge ?: "", customer.chainId, clock.instant())
+        openChallenge(customer.challenge ?: "", customer.chainId, clock.instant())
 
     /** Fetches the customer's current challenge and checks it. */
     suspend fun fetchChallenge(customer: OffBlocksCustomer, options: CallOptions = CallOptions()): Challenge {
         val encoded = call(OffBlocksOperation.GetChallenge(customer.id), options, ::offblocksParseChallenge)
-        return challengeOpen(encoded, customer.chainId, clock.instant())
+        return openChallenge(encoded, customer.chainId, clock.instant())
     }
 
     /**
@@ -214,7 +214,7 @@ class OffBlocksClient(
         idempotencyKey: String = newIdempotencyKey(),
         options: CallOptions = CallOptions(),
     ): OffBlocksCustomer? {
-        val submission = challengeAcceptSignature(challenge, walletSignatureHex)
+        val submission = acceptChallengeSignature(challenge, walletSignatureHex)
         return call(OffBlocksOperation.SubmitChallenge(customerId, submission, idempotencyKey), options, ::offblocksParseSubmitChallenge)
     }
 

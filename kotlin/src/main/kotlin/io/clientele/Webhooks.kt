@@ -16,8 +16,7 @@ import kotlin.time.Duration
 class BlocWebhooks(private val secret: String) {
     /** Verifies the signature in [headers] against [rawBody], then parses the event. */
     fun receive(rawBody: ByteArray, headers: List<Header>): BlocWebhookEvent {
-        blocWebhookVerifyHeaders(secret, rawBody, headers)
-        return blocWebhookParse(rawBody)
+        return verifyBlocWebhook(rawBody, headers, secret)
     }
 
     /** The same, for servers that give headers as a map (Servlet, Ktor, Spring). */
@@ -39,7 +38,7 @@ class OffBlocksWebhooks(
     private val clock: Clock = Clock.systemUTC(),
 ) : AutoCloseable {
     private val maxAgeSeconds: UInt = wholeSeconds("maxAge", maxAge)
-    private val deduplicator = WebhookDeduplicator(capacity)
+    private val deduplicator = OffBlocksWebhookDeduplicator(capacity)
 
     /** A parsed delivery and what to do with it (process only [Delivery.NEW]). */
     data class Received(val event: OffBlocksWebhookEvent, val delivery: Delivery)
@@ -51,9 +50,9 @@ class OffBlocksWebhooks(
     fun receive(rawBody: ByteArray, url: String = "", headers: List<Header> = emptyList()): Received {
         if (publicKey != null) {
             val delivery = HttpRequest(Method.POST, url, headers, rawBody)
-            offblocksWebhookVerifySignature(delivery, publicKey, clock.instant(), maxAgeSeconds)
+            verifyOffBlocksWebhookSignature(delivery, publicKey, clock.instant(), maxAgeSeconds)
         }
-        val event = offblocksWebhookParse(rawBody)
+        val event = parseOffBlocksWebhook(rawBody)
         return Received(event, deduplicator.observe(event))
     }
 

@@ -154,8 +154,8 @@ class OffBlocksFixturesTest {
     fun challenges(): List<DynamicTest> = Fixtures.cases("offblocks/challenges.json") { case, failures ->
         val expect = case["expect"].obj()
         try {
-            val challenge = challengeOpen(case["challenge"] as String, case["chainId"] as String, Instant.parse(case["now"] as String))
-            val submission = (case["signature"] as String?)?.let { challengeAcceptSignature(challenge, it) }
+            val challenge = openChallenge(case["challenge"] as String, case["chainId"] as String, Instant.parse(case["now"] as String))
+            val submission = (case["signature"] as String?)?.let { acceptChallengeSignature(challenge, it) }
             val f = challenge.fields
             val actual = mapOf(
                 "message" to mapOf(

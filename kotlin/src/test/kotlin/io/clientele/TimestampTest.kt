@@ -59,7 +59,7 @@ class TimestampTest {
     @Test
     fun aRoundTripNeverMakesTheSameStateLookStale() {
         val body = """{"webhookType":"customer.updated","eventId":"ev-1","id":"$OB_CUSTOMER_ID","status":"active","updatedAt":"2024-01-12T15:05:32.166028Z"}"""
-        val event = offblocksWebhookParse(body.toByteArray())
+        val event = parseOffBlocksWebhook(body.toByteArray())
         val updatedAt = event.customer!!.updatedAt!!
         assertEquals(Delivery.NEW, offblocksWebhookClassify(event, false, updatedAt))
         assertEquals(Delivery.STALE, offblocksWebhookClassify(event, false, updatedAt.plusNanos(1)))
