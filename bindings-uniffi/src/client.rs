@@ -6,8 +6,8 @@
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use clientele_core::client::{
-    self as core, Action, AppInfo, BlocOperation, CallOptions, Defaults, EngineOptions, Event,
-    Identity, OffBlocksOperation, TokenSource,
+    self as core, Action, AppInfo, BlocOperation, CallOptions, Credential, Defaults, EngineOptions,
+    Event, Identity, OffBlocksOperation, Placement, TokenSource, check_placement,
 };
 use clientele_core::http::HttpResponse;
 use clientele_core::offblocks::{ChallengePaths, SigningConfig};
@@ -39,6 +39,36 @@ pub fn client_options_with(options: EngineOptions, call: CallOptions) -> EngineO
 #[uniffi::export]
 pub fn user_agent(host: &str, runtime: &str, os: &str, app: Option<AppInfo>) -> String {
     core::user_agent(host, runtime, os, app.as_ref())
+}
+
+/// Refuses a Bloc secret key where it would reach users: any key in a browser, a LIVE key in an
+/// app (`unsafe_app_credentials`), unless `dangerously_allow`. The host tells the `placement`.
+#[uniffi::export]
+pub fn check_bloc_key_placement(
+    secret_key: &str,
+    placement: Placement,
+    dangerously_allow: bool,
+) -> Result<()> {
+    Ok(check_placement(
+        Credential::BlocSecretKey(secret_key),
+        placement,
+        dangerously_allow,
+    )?)
+}
+
+/// Refuses OffBlocks API credentials where they would reach users: in a browser, or in an app
+/// when `base_url` is the live API (`unsafe_app_credentials`), unless `dangerously_allow`.
+#[uniffi::export]
+pub fn check_offblocks_secret_placement(
+    base_url: &str,
+    placement: Placement,
+    dangerously_allow: bool,
+) -> Result<()> {
+    Ok(check_placement(
+        Credential::OffBlocksApiSecret { base_url },
+        placement,
+        dangerously_allow,
+    )?)
 }
 
 /// The provider's request id of a response (`X-Request-Id` and its usual variants).

@@ -80,7 +80,7 @@ impl Error {
             Error::Validation(_) => "validation_failed",
             Error::Api(e) => e.kind.code(),
             Error::Decode(_) => "decode_failed",
-            Error::Credentials(_) => "invalid_credentials",
+            Error::Credentials(e) => e.code(),
             Error::Config(e) => e.code(),
             Error::Webhook(e) => e.code(),
             Error::Signature(e) => e.code(),
@@ -749,6 +749,29 @@ pub enum CredentialsError {
     /// A credential other than a Bloc key (token, API key, secret) is malformed.
     #[error("the {0} is missing or malformed")]
     Invalid(&'static str),
+    /// A server secret given to a client in a browser, where every visitor can read it.
+    #[error(
+        "{0} in a browser would hand it to every visitor: call your own backend instead, or set dangerouslyAllowBrowser if this page never reaches untrusted users"
+    )]
+    UnsafeInBrowser(&'static str),
+    /// A live server secret given to a client inside a mobile app, where anyone who installs it
+    /// can extract it.
+    #[error(
+        "{0} inside an app can be extracted by anyone who installs it: give the client a token provider that asks your own backend, or set dangerouslyAllowInApp for a build that never reaches untrusted users"
+    )]
+    UnsafeInApp(&'static str),
+}
+
+impl CredentialsError {
+    /// The stable machine code: `unsafe_browser_credentials`, `unsafe_app_credentials`, or
+    /// `invalid_credentials` for every other case.
+    pub fn code(&self) -> &'static str {
+        match self {
+            CredentialsError::UnsafeInBrowser(_) => "unsafe_browser_credentials",
+            CredentialsError::UnsafeInApp(_) => "unsafe_app_credentials",
+            _ => "invalid_credentials",
+        }
+    }
 }
 
 /// A configuration value is unusable.

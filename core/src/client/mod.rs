@@ -49,11 +49,13 @@
 mod call;
 mod observe;
 mod operation;
+mod placement;
 mod policy;
 mod session;
 
 pub use call::{Action, BlocCall, OffBlocksCall, Purpose};
 pub use observe::{AppInfo, Event, Identity, RETRY_HEADER, user_agent};
 pub use operation::{BlocOperation, OffBlocksOperation};
+pub use placement::{Credential, Placement, check_placement};
 pub use policy::{CallOptions, Defaults, EngineOptions, defaults};
 pub use session::{OffBlocksSession, TokenSource};

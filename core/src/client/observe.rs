@@ -128,6 +128,8 @@ pub enum Event {
         /// The status.
         status: u16,
         /// The provider's request id, if any.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "wasm", tsify(optional))]
         request_id: Option<String>,
         /// Milliseconds since the request went out (by the host's clock).
         elapsed_ms: u64,
