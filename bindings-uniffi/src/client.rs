@@ -58,7 +58,7 @@ pub fn check_bloc_key_placement(
 
 /// Refuses OffBlocks API credentials where they would reach users: in a browser, or in an app
 /// when `base_url` is the live API (`unsafe_app_credentials`), unless `dangerously_allow`.
-#[uniffi::export]
+#[uniffi::export(name = "check_off_blocks_secret_placement")]
 pub fn check_offblocks_secret_placement(
     base_url: &str,
     placement: Placement,

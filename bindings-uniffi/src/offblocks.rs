@@ -304,7 +304,7 @@ pub fn accept_challenge_signature(
 
 /// Checks a create payload completely (the CAIP-10 `chainId`, the `externalId`); fails with
 /// every issue at once.
-#[uniffi::export]
+#[uniffi::export(name = "validate_off_blocks_customer_create")]
 pub fn validate_offblocks_customer_create(input: &OffBlocksCustomerCreate) -> Result<()> {
     Ok(input.validate()?)
 }
@@ -328,7 +328,7 @@ pub fn offblocks_status_can_transition(from: &OffBlocksStatus, to: &OffBlocksSta
 }
 
 /// Parses a webhook delivery body; unknown types are kept.
-#[uniffi::export]
+#[uniffi::export(name = "parse_off_blocks_webhook")]
 pub fn parse_offblocks_webhook(body: Vec<u8>) -> Result<OffBlocksWebhookEvent> {
     Ok(webhook::parse(&body)?)
 }
@@ -347,7 +347,7 @@ pub fn offblocks_webhook_classify(
 /// Verifies an RFC 9421 signature on a delivery (method, full URL, headers and RAW body as
 /// received) with OffBlocks' public key; it must cover `content-digest` and be at most
 /// `max_age_seconds` old.
-#[uniffi::export]
+#[uniffi::export(name = "verify_off_blocks_webhook_signature")]
 pub fn verify_offblocks_webhook_signature(
     delivery: &HttpRequest,
     public_key: &VerifyingKey,
