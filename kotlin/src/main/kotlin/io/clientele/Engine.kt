@@ -3,10 +3,8 @@ package io.clientele
 import io.clientele.core.Action
 import io.clientele.core.BlocOperation
 import io.clientele.core.EngineOptions
-import io.clientele.core.HttpRequest
 import io.clientele.core.HttpResponse
 import io.clientele.core.OffBlocksOperation
-import io.clientele.core.Purpose
 import io.clientele.core.TransportFailure
 import kotlinx.coroutines.CancellationException
 import kotlinx.coroutines.currentCoroutineContext
@@ -124,14 +122,6 @@ internal class HostIo(
             throw unexpected(action, operation.javaClass.simpleName)
         }
 
-    /** Where the engine asked for a signature: what the client needs to make it. */
-    class SignSite(
-        /** The `now` the engine built (or re-signed) the request with. */
-        val at: Instant,
-        /** The request being signed again, when the engine re-signs a late retry. */
-        val resigning: HttpRequest?,
-    )
-
     /**
      * Drives one OffBlocks call to its final answer (for the access token operation: the session
      * then holds the token). [sign] signs a base (the client's signer); [obtainToken] gets a
@@ -141,43 +131,27 @@ internal class HostIo(
         session: OffBlocksSession,
         operation: OffBlocksOperation,
         options: EngineOptions,
-        sign: suspend (Action.Sign, SignSite) -> RequestSigner.Signature,
+        sign: suspend (Action.Sign) -> RequestSigner.Signature,
         obtainToken: suspend (deliver: (String, Instant?) -> Action) -> Action,
     ): HttpResponse = OffBlocksCall(operation, options).use { call ->
         val abort = { call.onFailure(TransportFailure.ABORTED, now(), 0.0) }
-        var at = now()
-        var action = call.start(session, at)
-        var sent: HttpRequest? = null
-        var waited = false
+        var action = call.start(session, now())
         while (true) {
-            val afterWait = waited
-            waited = false
             action = when (val a = action) {
-                is Action.Send -> {
-                    if (a.purpose == Purpose.OPERATION) sent = a.request
-                    when (val outcome = cancellable(abort) { send(a) }) {
-                        is Outcome.Answer -> {
-                            at = now()
-                            call.onResponse(session, outcome.response, at, jitter())
-                        }
-                        is Outcome.Failure -> failed(outcome) { call.onFailure(outcome.failure, now(), jitter()) }
-                    }
+                is Action.Send -> when (val outcome = cancellable(abort) { send(a) }) {
+                    is Outcome.Answer -> call.onResponse(session, outcome.response, now(), jitter())
+                    is Outcome.Failure -> failed(outcome) { call.onFailure(outcome.failure, now(), jitter()) }
                 }
                 is Action.Sign -> {
-                    val signature = cancellable(abort) { sign(a, SignSite(at, if (afterWait) sent else null)) }
+                    val signature = cancellable(abort) { sign(a) }
                     call.onSignature(signature.bytes, signature.encoding, now())
                 }
                 Action.ObtainToken -> cancellable(abort) {
-                    obtainToken { token, expiresAt ->
-                        at = now()
-                        call.onToken(session, token, expiresAt, at)
-                    }
+                    obtainToken { token, expiresAt -> call.onToken(session, token, expiresAt, now()) }
                 }
                 is Action.Wait -> {
                     cancellable(abort) { sleep(a) }
-                    at = now()
-                    waited = true
-                    call.onWaited(session, at)
+                    call.onWaited(session, now())
                 }
                 is Action.Done -> return a.response
             }

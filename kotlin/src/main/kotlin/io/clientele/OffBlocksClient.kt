@@ -31,13 +31,13 @@ import kotlin.random.Random
  */
 class OffBlocksClient(
     baseUrl: String,
-    private val signing: SigningConfig,
+    signing: SigningConfig,
     private val tokenSource: TokenSource,
     private val signer: RequestSigner,
     transport: Transport = JavaHttpTransport(),
     /** Timeouts, retries, token and signature ages; every default is the core's. */
     val options: ClientOptions = ClientOptions(),
-    private val challengePaths: ChallengePaths? = null,
+    challengePaths: ChallengePaths? = null,
     private val clock: Clock = Clock.systemUTC(),
     random: Random = Random.Default,
     sleeper: Sleeper = Sleeper.DELAY,
@@ -70,7 +70,7 @@ class OffBlocksClient(
         val engine = options.forCall(call)
         return io.offBlocks(
             session, operation, engine,
-            sign = { action, site -> sign(action, site, operation) },
+            sign = { action -> guard("signer_failed", "the request signer failed") { signer.sign(action.base, action.algorithm) } },
             obtainToken = { deliver -> obtainToken(engine.tokenRefreshMarginS, deliver) },
         )
     }
@@ -109,37 +109,6 @@ class OffBlocksClient(
                 if (call.start(session, now) == Action.ObtainToken) call.onToken(session, initial.token, initial.expiresAt, now)
             }
             seeded = true
-        }
-    }
-
-    private suspend fun sign(action: Action.Sign, site: HostIo.SignSite, operation: OffBlocksOperation): RequestSigner.Signature =
-        if (signer is KeySigner) {
-            signer.signWith(action.base, twin(site, operation))
-        } else {
-            guard("signer_failed", "the request signer failed") { signer.sign(action.base, action.algorithm) }
-        }
-
-    /** The request the engine is signing, built by the core again (see [KeySigner]). */
-    private fun twin(site: HostIo.SignSite, operation: OffBlocksOperation): SigningRequest {
-        val base = OffBlocks(session.baseUrl(), signing)
-        val paths = challengePaths?.let { base.withChallengePaths(it).also { base.close() } } ?: base
-        val resigning = site.resigning
-        if (resigning != null) return paths.use { it.resign(resigning, site.at) }
-        val token = session.token()?.token ?: throw hostError("internal", "the engine signs without a token")
-        return paths.use { it.withToken(token) }.use { ctx ->
-            val at = site.at
-            when (operation) {
-                is OffBlocksOperation.CreateCustomer -> ctx.buildCreateCustomer(operation.input, operation.idempotencyKey, at)
-                is OffBlocksOperation.ListCustomers -> ctx.buildListCustomers(at)
-                is OffBlocksOperation.GetCustomer -> ctx.buildGetCustomer(operation.customerId, at)
-                is OffBlocksOperation.DeactivateCustomer -> ctx.buildDeactivateCustomer(operation.customerId, operation.idempotencyKey, at)
-                is OffBlocksOperation.ActivateCustomer -> ctx.buildActivateCustomer(operation.customerId, operation.idempotencyKey, at)
-                is OffBlocksOperation.SimulateVerification -> ctx.buildSimulatorVerify(operation.customerId, operation.idempotencyKey, at)
-                is OffBlocksOperation.GetChallenge -> ctx.buildGetChallenge(operation.customerId, at)
-                is OffBlocksOperation.SubmitChallenge ->
-                    ctx.buildSubmitChallenge(operation.customerId, operation.submission, operation.idempotencyKey, at)
-                is OffBlocksOperation.AccessToken -> throw hostError("internal", "the access token call signs nothing")
-            }
         }
     }
 

@@ -292,6 +292,17 @@ class EngineTest {
     }
 
     @Test
+    fun aKeySignerSignsInTheCoreOnlyWithItsOwnAlgorithm() = runBlocking<Unit> {
+        val transport = Recorder { throw AssertionError("nothing unsigned is sent") }
+        val hmac = SigningKey.hmacSha256("a shared secret".toByteArray())
+        offBlocks(TokenSource.Fixed("tok"), transport, RequestSigner.withKey(hmac)).use { client ->
+            val e = assertFailsWith<ClienteleException.Signature> { client.getCustomer(customerId) }
+            assertEquals("signature_algorithm_mismatch", e.code)
+        }
+        assertTrue(transport.sent.isEmpty())
+    }
+
+    @Test
     fun aKeySignerSignsExactlyWhatTheEngineAsks() = runBlocking<Unit> {
         val transport = Recorder { ok(OB_CUSTOMER_BODY) }
         offBlocks(TokenSource.Fixed("tok"), transport).use { client ->
