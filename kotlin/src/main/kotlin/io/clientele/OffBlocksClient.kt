@@ -57,12 +57,11 @@ class OffBlocksClient(
 
     /**
      * The session's bearer token, obtained first (from [tokenSource]) when the session needs
-     * one. A backend can hand it to an app.
+     * one. A backend can hand it to an app. Its `toString` never shows the token.
      */
-    suspend fun accessToken(options: CallOptions = CallOptions()): BearerToken {
+    suspend fun accessToken(options: CallOptions = CallOptions()): SessionToken {
         run(OffBlocksOperation.AccessToken, options)
-        val held = session.token() ?: throw hostError("token_unavailable", "the session holds no token")
-        return BearerToken(held.token, held.expiresAt)
+        return session.token() ?: throw hostError("token_unavailable", "the session holds no token")
     }
 
     private suspend fun run(operation: OffBlocksOperation, call: CallOptions): HttpResponse {

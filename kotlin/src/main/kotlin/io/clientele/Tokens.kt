@@ -43,15 +43,3 @@ sealed class TokenSource {
         override fun toString() = "TokenSource.Fixed(token=<redacted>, expiresAt=$expiresAt)"
     }
 }
-
-/** The bearer token an [OffBlocksClient] holds (its `toString` never shows the token). */
-class BearerToken(
-    /** The token (send it as `Authorization: Bearer <token>`). */
-    val token: String,
-    /** When it expires, if known. */
-    val expiresAt: Instant?,
-) {
-    override fun toString() = "BearerToken(token=<redacted>, expiresAt=$expiresAt)"
-    override fun equals(other: Any?) = other is BearerToken && other.token == token && other.expiresAt == expiresAt
-    override fun hashCode() = java.util.Objects.hash(token, expiresAt)
-}

@@ -218,13 +218,13 @@ class EngineTest {
         val credentials = TokenSource.Credentials(ApiCredentials("0b8f6f3e-2a51-4c1f-9f0e-6f1d2c3b4a59", "synthetic-secret"))
         offBlocks(credentials, transport).use { client ->
             val token = client.accessToken()
-            assertEquals(BearerToken("tok-1", Instant.ofEpochSecond(1796295600)), token)
+            assertEquals(SessionToken("tok-1", Instant.ofEpochSecond(1796295600)), token)
             assertEquals(token, client.accessToken())
             assertEquals(listOf("https://api.sandbox.offblocks.xyz/v1/auth/token"), transport.sent.map { it.url }, "fetched once")
             assertFalse(token.toString().contains("tok-1"), token.toString())
         }
         offBlocks(TokenSource.Fixed("fixed-token"), transport).use { client ->
-            assertEquals(BearerToken("fixed-token", null), client.accessToken())
+            assertEquals(SessionToken("fixed-token", null), client.accessToken())
         }
     }
 
@@ -249,9 +249,12 @@ class EngineTest {
             TokenSource.Fixed("secret-token", now).toString(),
             TokenSource.Provider(AccessToken("secret-token", now, "Bearer")) { throw AssertionError() }.toString(),
             TokenSource.Credentials(ApiCredentials("0b8f6f3e-2a51-4c1f-9f0e-6f1d2c3b4a59", "secret-token")).toString(),
-            BearerToken("secret-token", now).toString(),
+            SessionToken("secret-token", now).toString(),
+            // The token a client returns: the core's SessionToken, whose toString is the core's masking Debug.
+            runBlocking { offBlocks(TokenSource.Fixed("secret-token", now), Recorder { throw AssertionError() }).use { it.accessToken() } }.let { "$it" },
         )
         for (text in texts) assertFalse(text.contains("secret-token"), text)
+        assertTrue(texts.last().startsWith("SessionToken"), texts.last())
     }
 
     // --- signing ----------------------------------------------------------------------------------------
