@@ -43,14 +43,21 @@ class OffBlocksClient(
     sleeper: Sleeper = Sleeper.DELAY,
     private val newIdempotencyKey: () -> String = { UUID.randomUUID().toString() },
 ) : AutoCloseable {
-    private val session = OffBlocksSession(baseUrl, signing, challengePaths, tokenSource.engine)
+    private val session = OffBlocksSession(baseUrl, signing, challengePaths, tokenSource.engine).also { session ->
+        // A provider's earlier token, used while it is fresh; the engine refreshes it by its rules.
+        (tokenSource as? TokenSource.Provider)?.initial?.let { initial ->
+            try {
+                session.setToken(initial.token, initial.expiresAt)
+            } catch (e: ClienteleException) {
+                session.close()
+                throw e
+            }
+        }
+    }
     private val io = HostIo(transport, clock, random, sleeper)
 
     /** One provider call at a time: calls that need a token together share it. */
     private val tokenLock = Mutex()
-
-    @Volatile
-    private var seeded = tokenSource !is TokenSource.Provider || tokenSource.initial == null
 
     /** The base URL requests go to. */
     val baseUrl: String get() = session.baseUrl()
@@ -65,7 +72,6 @@ class OffBlocksClient(
     }
 
     private suspend fun run(operation: OffBlocksOperation, call: CallOptions): HttpResponse {
-        seed()
         val engine = options.forCall(call)
         return io.offBlocks(
             session, operation, engine,
@@ -93,22 +99,6 @@ class OffBlocksClient(
             ?: throw hostError("internal", "the engine asked for a token the source cannot provide")
         val token = guard("token_unavailable", "the token provider failed") { provider.obtain() }
         deliver(token.token, token.expiresAt)
-    }
-
-    /** The session's first token: [TokenSource.Provider.initial], put in by the engine as if just obtained. */
-    private suspend fun seed() {
-        if (seeded) return
-        tokenLock.withLock {
-            if (seeded) return
-            val initial = (tokenSource as TokenSource.Provider).initial ?: return
-            // The access token call asks for a token (the session has none) and is handed the
-            // initial one. The engine then refreshes it like any other.
-            OffBlocksCall(OffBlocksOperation.AccessToken, options.engine).use { call ->
-                val now = clock.instant()
-                if (call.start(session, now) == Action.ObtainToken) call.onToken(session, initial.token, initial.expiresAt, now)
-            }
-            seeded = true
-        }
     }
 
     /** Runs a callback of the app's; what it throws (but a Clientele error or a cancellation) becomes [code]. */

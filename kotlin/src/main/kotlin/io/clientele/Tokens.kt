@@ -25,9 +25,11 @@ sealed class TokenSource {
     /**
      * Tokens from [obtain], typically the app's own backend (which holds the API secret); asked
      * whenever the engine needs a new token. Calls that need one at the same moment share one
-     * [obtain]. [initial] is a token obtained earlier (kept across an app restart, say), used
-     * while it is fresh. An exception [obtain] throws (other than a [ClienteleException] or a
-     * cancellation) fails the call with `token_unavailable`, the exception as its cause.
+     * [obtain]. [initial] is a token obtained earlier (kept across an app restart, say), put in
+     * the session when the client is made and used while it is fresh (one the core refuses, such
+     * as a token with spaces, fails the client's constructor). An exception [obtain] throws
+     * (other than a [ClienteleException] or a cancellation) fails the call with
+     * `token_unavailable`, the exception as its cause.
      */
     class Provider(
         val initial: AccessToken? = null,

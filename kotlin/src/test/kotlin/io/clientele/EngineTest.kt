@@ -213,6 +213,23 @@ class EngineTest {
     }
 
     @Test
+    fun aProvidersInitialTokenIsUsedWhileFresh() = runBlocking<Unit> {
+        val transport = Recorder { ok(OB_CUSTOMER_BODY) }
+        val initial = AccessToken("kept-token", now.plusSeconds(3600), "Bearer")
+        offBlocks(TokenSource.Provider(initial) { throw AssertionError("the initial token is fresh") }, transport).use { client ->
+            client.getCustomer(customerId)
+            assertEquals(SessionToken("kept-token", initial.expiresAt), client.accessToken())
+        }
+        assertEquals(listOf("Bearer kept-token"), transport.sent.map { it.header("Authorization") })
+        // A token the core refuses fails the constructor, before any call.
+        val refused = assertFailsWith<ClienteleException> {
+            offBlocks(TokenSource.Provider(AccessToken("kept token", now.plusSeconds(3600), "Bearer")) { throw AssertionError() }, transport)
+        }
+        assertEquals("invalid_credentials" to ErrorKind.CREDENTIALS, refused.code to refused.kind())
+        assertFalse(refused.toString().contains("kept token"), refused.toString())
+    }
+
+    @Test
     fun accessTokenIsTheSessionsObtainedOnlyWhenNeeded() = runBlocking<Unit> {
         val transport = Recorder { ok("""{"token":"tok-1","expiresAt":1796295600,"tokenType":"Bearer"}""") }
         val credentials = TokenSource.Credentials(ApiCredentials("0b8f6f3e-2a51-4c1f-9f0e-6f1d2c3b4a59", "synthetic-secret"))
