@@ -26,7 +26,8 @@ import kotlin.random.Random
  * to resume an operation).
  *
  * An app gives a [TokenSource.Provider] (its backend holds the API secret); a server may give
- * [TokenSource.Credentials]. Cancelling the coroutine ends the call (a
+ * [TokenSource.Credentials] (concurrent calls that need a token then send one `POST /auth/token`
+ * and each hand its answer to their engine). Cancelling the coroutine ends the call (a
  * [CancellationException] whose cause is the core's `aborted` error).
  */
 class OffBlocksClient(
@@ -56,6 +57,9 @@ class OffBlocksClient(
     }
     private val io = HostIo(transport, clock, random, sleeper)
 
+    /** Token requests in flight: concurrent calls needing a token send `POST /auth/token` once. */
+    private val tokenRequests = SharedSends()
+
     /** One provider call at a time: calls that need a token together share it. */
     private val tokenLock = Mutex()
 
@@ -74,7 +78,7 @@ class OffBlocksClient(
     private suspend fun run(operation: OffBlocksOperation, call: CallOptions): HttpResponse {
         val engine = options.forCall(call)
         return io.offBlocks(
-            session, operation, engine,
+            session, operation, engine, tokenRequests,
             sign = { action -> guard("signer_failed", "the request signer failed") { signer.sign(action.base, action.algorithm) } },
             obtainToken = { deliver -> obtainToken(engine.tokenRefreshMarginS, deliver) },
         )
@@ -176,6 +180,9 @@ class OffBlocksClient(
         return call(OffBlocksOperation.SubmitChallenge(customerId, submission, idempotencyKey), options, ::offblocksParseSubmitChallenge)
     }
 
-    /** Frees the native session (also freed by the garbage collector). */
-    override fun close() = session.close()
+    /** Frees the native session (also freed by the garbage collector) and stops its token requests in flight. */
+    override fun close() {
+        tokenRequests.close()
+        session.close()
+    }
 }

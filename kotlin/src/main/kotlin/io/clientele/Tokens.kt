@@ -14,8 +14,9 @@ sealed class TokenSource {
     internal abstract val engine: EngineTokenSource
 
     /**
-     * API credentials: the engine exchanges them itself (`POST /auth/token`). The API secret
-     * belongs on a server, never in an app: an app uses [Provider].
+     * API credentials: the engine exchanges them itself (`POST /auth/token`); calls that need a
+     * token at the same moment share one such request. The API secret belongs on a server, never
+     * in an app: an app uses [Provider].
      */
     class Credentials(val credentials: ApiCredentials) : TokenSource() {
         override val engine: EngineTokenSource get() = EngineTokenSource.Credentials(credentials)

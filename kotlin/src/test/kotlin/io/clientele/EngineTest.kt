@@ -212,6 +212,92 @@ class EngineTest {
         assertEquals(List(3) { "Bearer shared-token" }, transport.sent.map { it.header("Authorization") })
     }
 
+    private val credentials = TokenSource.Credentials(ApiCredentials("0b8f6f3e-2a51-4c1f-9f0e-6f1d2c3b4a59", "synthetic-secret"))
+    private val tokenUrl = "https://api.sandbox.offblocks.xyz/v1/auth/token"
+    private val tokenBody = """{"token":"tok-1","expiresAt":1796295600,"tokenType":"Bearer"}"""
+    private fun Recorder.tokenRequests() = sent.count { it.url == tokenUrl }
+
+    @Test
+    fun concurrentCallsOfAFreshCredentialsClientSendOneTokenRequest() = runBlocking<Unit> {
+        val release = CompletableDeferred<Unit>()
+        val transport = Recorder { request ->
+            if (request.url == tokenUrl) {
+                release.await()
+                ok(tokenBody)
+            } else {
+                ok(OB_CUSTOMER_BODY)
+            }
+        }
+        offBlocks(credentials, transport).use { client ->
+            val calls = (1..5).map { async { client.getCustomer(customerId).id } }
+            repeat(10) { yield() }
+            assertEquals(1, transport.tokenRequests(), "five calls need a token: one request is in flight")
+            release.complete(Unit)
+            assertEquals(List(5) { customerId }, calls.awaitAll())
+        }
+        assertEquals(1, transport.tokenRequests())
+        assertEquals(List(5) { "Bearer tok-1" }, transport.sent.filter { it.url != tokenUrl }.map { it.header("Authorization") })
+    }
+
+    @Test
+    fun aSharedTokenRequestsFailureReachesEveryCallThenTheNextCallSendsAnew() = runBlocking<Unit> {
+        val release = CompletableDeferred<Unit>()
+        var answer = HttpResponse(500u, emptyList(), """{"message":"internal"}""".toByteArray())
+        val transport = Recorder { request ->
+            if (request.url == tokenUrl) {
+                release.await()
+                answer
+            } else {
+                ok(OB_CUSTOMER_BODY)
+            }
+        }
+        offBlocks(credentials, transport).use { client ->
+            val calls = (1..3).map { async { runCatching { client.getCustomer(customerId) }.exceptionOrNull() } }
+            repeat(10) { yield() }
+            release.complete(Unit)
+            val errors = calls.awaitAll()
+            // Each call's engine read the same answer and ended its call with the core's error.
+            assertEquals(List(3) { "server_error" }, errors.map { (it as ClienteleException.Api).code })
+            assertEquals(1, transport.tokenRequests())
+            // Nothing is in flight any more: the next call asks again.
+            answer = ok(tokenBody)
+            assertEquals(customerId, client.getCustomer(customerId).id)
+            assertEquals(2, transport.tokenRequests())
+        }
+    }
+
+    @Test
+    fun cancellingTheCallThatSentTheTokenRequestLeavesItToTheOthers() = runBlocking<Unit> {
+        val release = CompletableDeferred<Unit>()
+        val transport = Recorder { request ->
+            if (request.url == tokenUrl) {
+                release.await()
+                ok(tokenBody)
+            } else {
+                ok(OB_CUSTOMER_BODY)
+            }
+        }
+        offBlocks(credentials, transport).use { client ->
+            var thrown: Throwable? = null
+            val first = launch {
+                try {
+                    client.getCustomer(customerId)
+                } catch (e: Throwable) {
+                    thrown = e
+                    throw e
+                }
+            }
+            repeat(5) { yield() }
+            val second = async { client.getCustomer(customerId).id }
+            repeat(5) { yield() }
+            first.cancelAndJoin()
+            assertEquals("aborted", ((thrown as CancellationException).cause as ClienteleException).code)
+            release.complete(Unit)
+            assertEquals(customerId, second.await())
+        }
+        assertEquals(1, transport.tokenRequests())
+    }
+
     @Test
     fun aProvidersInitialTokenIsUsedWhileFresh() = runBlocking<Unit> {
         val transport = Recorder { ok(OB_CUSTOMER_BODY) }
@@ -231,8 +317,7 @@ class EngineTest {
 
     @Test
     fun accessTokenIsTheSessionsObtainedOnlyWhenNeeded() = runBlocking<Unit> {
-        val transport = Recorder { ok("""{"token":"tok-1","expiresAt":1796295600,"tokenType":"Bearer"}""") }
-        val credentials = TokenSource.Credentials(ApiCredentials("0b8f6f3e-2a51-4c1f-9f0e-6f1d2c3b4a59", "synthetic-secret"))
+        val transport = Recorder { ok(tokenBody) }
         offBlocks(credentials, transport).use { client ->
             val token = client.accessToken()
             assertEquals(SessionToken("tok-1", Instant.ofEpochSecond(1796295600)), token)
