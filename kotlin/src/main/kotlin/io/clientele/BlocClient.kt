@@ -66,13 +66,11 @@ class BlocClient(
     fun customerPages(query: CustomerListQuery = blocDefaultListQuery(), options: CallOptions = CallOptions()): Flow<CustomerPage> =
         flow {
             CustomerPager(query).use { pager ->
-                // The first page is the query as given; then the page the pager asks for next.
-                var next: CustomerListQuery? = query
-                while (next != null) {
-                    val page = listCustomers(next, options)
+                // Each page's query is the pager's: the first as given, then the next until done.
+                while (true) {
+                    val page = listCustomers(pager.nextQuery() ?: break, options)
                     pager.advance(page)
                     emit(page)
-                    next = pager.nextPage()?.let { query.copy(page = it) }
                 }
             }
         }

@@ -3,18 +3,25 @@ package io.clientele
 import io.clientele.core.Action
 import io.clientele.core.BlocOperation
 import io.clientele.core.EngineOptions
-import io.clientele.core.HttpRequest
 import io.clientele.core.HttpResponse
 import io.clientele.core.OffBlocksOperation
 import io.clientele.core.Purpose
 import io.clientele.core.TransportFailure
 import kotlinx.coroutines.CancellationException
+import kotlinx.coroutines.CompletableDeferred
+import kotlinx.coroutines.CoroutineScope
+import kotlinx.coroutines.CoroutineStart
+import kotlinx.coroutines.Job
+import kotlinx.coroutines.SupervisorJob
+import kotlinx.coroutines.cancel
+import kotlinx.coroutines.launch
 import kotlinx.coroutines.currentCoroutineContext
 import kotlinx.coroutines.delay
 import kotlinx.coroutines.ensureActive
 import kotlinx.coroutines.withTimeoutOrNull
 import java.io.IOException
 import java.io.InterruptedIOException
+import java.nio.ByteBuffer
 import java.time.Clock
 import java.time.Instant
 import kotlin.random.Random
@@ -124,60 +131,44 @@ internal class HostIo(
             throw unexpected(action, operation.javaClass.simpleName)
         }
 
-    /** Where the engine asked for a signature: what the client needs to make it. */
-    class SignSite(
-        /** The `now` the engine built (or re-signed) the request with. */
-        val at: Instant,
-        /** The request being signed again, when the engine re-signs a late retry. */
-        val resigning: HttpRequest?,
-    )
-
     /**
      * Drives one OffBlocks call to its final answer (for the access token operation: the session
      * then holds the token). [sign] signs a base (the client's signer); [obtainToken] gets a
      * token from the client's provider and hands it to `deliver` (which reports it to the engine).
+     * A token request ([Purpose.TOKEN]) goes through [tokenRequests], so that concurrent calls of
+     * one session send an identical one once.
      */
     suspend fun offBlocks(
         session: OffBlocksSession,
         operation: OffBlocksOperation,
         options: EngineOptions,
-        sign: suspend (Action.Sign, SignSite) -> RequestSigner.Signature,
+        tokenRequests: SharedSends,
+        sign: suspend (Action.Sign) -> RequestSigner.Signature,
         obtainToken: suspend (deliver: (String, Instant?) -> Action) -> Action,
     ): HttpResponse = OffBlocksCall(operation, options).use { call ->
         val abort = { call.onFailure(TransportFailure.ABORTED, now(), 0.0) }
-        var at = now()
-        var action = call.start(session, at)
-        var sent: HttpRequest? = null
-        var waited = false
+        var action = call.start(session, now())
         while (true) {
-            val afterWait = waited
-            waited = false
             action = when (val a = action) {
                 is Action.Send -> {
-                    if (a.purpose == Purpose.OPERATION) sent = a.request
-                    when (val outcome = cancellable(abort) { send(a) }) {
-                        is Outcome.Answer -> {
-                            at = now()
-                            call.onResponse(session, outcome.response, at, jitter())
-                        }
+                    val outcome = cancellable(abort) {
+                        if (a.purpose == Purpose.TOKEN) tokenRequests.send(a, ::send) else send(a)
+                    }
+                    when (outcome) {
+                        is Outcome.Answer -> call.onResponse(session, outcome.response, now(), jitter())
                         is Outcome.Failure -> failed(outcome) { call.onFailure(outcome.failure, now(), jitter()) }
                     }
                 }
                 is Action.Sign -> {
-                    val signature = cancellable(abort) { sign(a, SignSite(at, if (afterWait) sent else null)) }
+                    val signature = cancellable(abort) { sign(a) }
                     call.onSignature(signature.bytes, signature.encoding, now())
                 }
                 Action.ObtainToken -> cancellable(abort) {
-                    obtainToken { token, expiresAt ->
-                        at = now()
-                        call.onToken(session, token, expiresAt, at)
-                    }
+                    obtainToken { token, expiresAt -> call.onToken(session, token, expiresAt, now()) }
                 }
                 is Action.Wait -> {
                     cancellable(abort) { sleep(a) }
-                    at = now()
-                    waited = true
-                    call.onWaited(session, at)
+                    call.onWaited(session, now())
                 }
                 is Action.Done -> return a.response
             }
@@ -195,4 +186,51 @@ internal class HostIo(
 
     private fun unexpected(action: Action, operation: String): ClienteleException =
         hostError("internal", "the client engine asked for ${action.javaClass.simpleName} during $operation")
+}
+
+/**
+ * Sends identical requests of concurrent calls once: while one is in flight, a call about to send
+ * the same request (same URL, same body) awaits that send's outcome instead, and every call hands
+ * the same answer (or failure) to its own engine, which decides what it means. I/O only, no rule:
+ * an OffBlocks client shares its session's token requests (`POST /auth/token`) this way, so that
+ * concurrent calls of a fresh client exchange their credentials once.
+ *
+ * The shared send belongs to no one call: it runs under the time limit of the call that started
+ * it, and cancelling a call stops that call's wait (its engine hears `aborted`), not the send the
+ * others await. [close] cancels the sends still in flight.
+ */
+internal class SharedSends : AutoCloseable {
+    /** What identifies a request here: its URL and body bytes (a [ByteBuffer] compares its content). */
+    private data class Key(val url: String, val body: ByteBuffer)
+
+    private val inFlight = HashMap<Key, CompletableDeferred<HostIo.Outcome>>()
+    private val scope = CoroutineScope(SupervisorJob())
+
+    /** The outcome of [action]'s request: of a send already in flight, or of [send] started now. */
+    suspend fun send(action: Action.Send, send: suspend (Action.Send) -> HostIo.Outcome): HostIo.Outcome {
+        val key = Key(action.request.url, ByteBuffer.wrap(action.request.body.copyOf()))
+        val started = CompletableDeferred<HostIo.Outcome>()
+        val pending = synchronized(inFlight) { inFlight.getOrPut(key) { started } }
+        if (pending === started) {
+            // Out of the caller's job (one caller's cancellation must not end the others' send),
+            // on its dispatcher; forgotten before it completes, so a later call sends anew.
+            scope.launch(currentCoroutineContext().minusKey(Job), CoroutineStart.UNDISPATCHED) {
+                val outcome = runCatching { send(action) }
+                forget(key, started)
+                outcome.fold({ started.complete(it) }, { started.completeExceptionally(it) })
+            }.invokeOnCompletion { cause ->
+                if (cause != null) {
+                    forget(key, started)
+                    started.completeExceptionally(cause)
+                }
+            }
+        }
+        return pending.await()
+    }
+
+    private fun forget(key: Key, send: CompletableDeferred<HostIo.Outcome>) {
+        synchronized(inFlight) { inFlight.remove(key, send) }
+    }
+
+    override fun close() = scope.cancel()
 }

@@ -26,51 +26,60 @@ import kotlin.random.Random
  * to resume an operation).
  *
  * An app gives a [TokenSource.Provider] (its backend holds the API secret); a server may give
- * [TokenSource.Credentials]. Cancelling the coroutine ends the call (a
+ * [TokenSource.Credentials] (concurrent calls that need a token then send one `POST /auth/token`
+ * and each hand its answer to their engine). Cancelling the coroutine ends the call (a
  * [CancellationException] whose cause is the core's `aborted` error).
  */
 class OffBlocksClient(
     baseUrl: String,
-    private val signing: SigningConfig,
+    signing: SigningConfig,
     private val tokenSource: TokenSource,
     private val signer: RequestSigner,
     transport: Transport = JavaHttpTransport(),
     /** Timeouts, retries, token and signature ages; every default is the core's. */
     val options: ClientOptions = ClientOptions(),
-    private val challengePaths: ChallengePaths? = null,
+    challengePaths: ChallengePaths? = null,
     private val clock: Clock = Clock.systemUTC(),
     random: Random = Random.Default,
     sleeper: Sleeper = Sleeper.DELAY,
     private val newIdempotencyKey: () -> String = { UUID.randomUUID().toString() },
 ) : AutoCloseable {
-    private val session = OffBlocksSession(baseUrl, signing, challengePaths, tokenSource.engine)
+    private val session = OffBlocksSession(baseUrl, signing, challengePaths, tokenSource.engine).also { session ->
+        // A provider's earlier token, used while it is fresh; the engine refreshes it by its rules.
+        (tokenSource as? TokenSource.Provider)?.initial?.let { initial ->
+            try {
+                session.setToken(initial.token, initial.expiresAt)
+            } catch (e: ClienteleException) {
+                session.close()
+                throw e
+            }
+        }
+    }
     private val io = HostIo(transport, clock, random, sleeper)
+
+    /** Token requests in flight: concurrent calls needing a token send `POST /auth/token` once. */
+    private val tokenRequests = SharedSends()
 
     /** One provider call at a time: calls that need a token together share it. */
     private val tokenLock = Mutex()
-
-    @Volatile
-    private var seeded = tokenSource !is TokenSource.Provider || tokenSource.initial == null
 
     /** The base URL requests go to. */
     val baseUrl: String get() = session.baseUrl()
 
     /**
      * The session's bearer token, obtained first (from [tokenSource]) when the session needs
-     * one. A backend can hand it to an app.
+     * one. A backend can hand it to an app. Its `toString` never shows the token.
      */
-    suspend fun accessToken(options: CallOptions = CallOptions()): BearerToken {
+    suspend fun accessToken(options: CallOptions = CallOptions()): SessionToken {
         run(OffBlocksOperation.AccessToken, options)
-        val held = session.token() ?: throw hostError("token_unavailable", "the session holds no token")
-        return BearerToken(held.token, held.expiresAt)
+        return session.token() ?: throw hostError("token_unavailable", "the session holds no token")
     }
 
     private suspend fun run(operation: OffBlocksOperation, call: CallOptions): HttpResponse {
-        seed()
         val engine = options.forCall(call)
         return io.offBlocks(
-            session, operation, engine,
-            sign = { action, site -> sign(action, site, operation) },
+            session, operation, engine, tokenRequests,
+            sign = { action -> guard("signer_failed", "the request signer failed") { signer.sign(action.base, action.algorithm) } },
             obtainToken = { deliver -> obtainToken(engine.tokenRefreshMarginS, deliver) },
         )
     }
@@ -94,53 +103,6 @@ class OffBlocksClient(
             ?: throw hostError("internal", "the engine asked for a token the source cannot provide")
         val token = guard("token_unavailable", "the token provider failed") { provider.obtain() }
         deliver(token.token, token.expiresAt)
-    }
-
-    /** The session's first token: [TokenSource.Provider.initial], put in by the engine as if just obtained. */
-    private suspend fun seed() {
-        if (seeded) return
-        tokenLock.withLock {
-            if (seeded) return
-            val initial = (tokenSource as TokenSource.Provider).initial ?: return
-            // The access token call asks for a token (the session has none) and is handed the
-            // initial one. The engine then refreshes it like any other.
-            OffBlocksCall(OffBlocksOperation.AccessToken, options.engine).use { call ->
-                val now = clock.instant()
-                if (call.start(session, now) == Action.ObtainToken) call.onToken(session, initial.token, initial.expiresAt, now)
-            }
-            seeded = true
-        }
-    }
-
-    private suspend fun sign(action: Action.Sign, site: HostIo.SignSite, operation: OffBlocksOperation): RequestSigner.Signature =
-        if (signer is KeySigner) {
-            signer.signWith(action.base, twin(site, operation))
-        } else {
-            guard("signer_failed", "the request signer failed") { signer.sign(action.base, action.algorithm) }
-        }
-
-    /** The request the engine is signing, built by the core again (see [KeySigner]). */
-    private fun twin(site: HostIo.SignSite, operation: OffBlocksOperation): SigningRequest {
-        val base = OffBlocks(session.baseUrl(), signing)
-        val paths = challengePaths?.let { base.withChallengePaths(it).also { base.close() } } ?: base
-        val resigning = site.resigning
-        if (resigning != null) return paths.use { it.resign(resigning, site.at) }
-        val token = session.token()?.token ?: throw hostError("internal", "the engine signs without a token")
-        return paths.use { it.withToken(token) }.use { ctx ->
-            val at = site.at
-            when (operation) {
-                is OffBlocksOperation.CreateCustomer -> ctx.buildCreateCustomer(operation.input, operation.idempotencyKey, at)
-                is OffBlocksOperation.ListCustomers -> ctx.buildListCustomers(at)
-                is OffBlocksOperation.GetCustomer -> ctx.buildGetCustomer(operation.customerId, at)
-                is OffBlocksOperation.DeactivateCustomer -> ctx.buildDeactivateCustomer(operation.customerId, operation.idempotencyKey, at)
-                is OffBlocksOperation.ActivateCustomer -> ctx.buildActivateCustomer(operation.customerId, operation.idempotencyKey, at)
-                is OffBlocksOperation.SimulateVerification -> ctx.buildSimulatorVerify(operation.customerId, operation.idempotencyKey, at)
-                is OffBlocksOperation.GetChallenge -> ctx.buildGetChallenge(operation.customerId, at)
-                is OffBlocksOperation.SubmitChallenge ->
-                    ctx.buildSubmitChallenge(operation.customerId, operation.submission, operation.idempotencyKey, at)
-                is OffBlocksOperation.AccessToken -> throw hostError("internal", "the access token call signs nothing")
-            }
-        }
     }
 
     /** Runs a callback of the app's; what it throws (but a Clientele error or a cancellation) becomes [code]. */
@@ -218,6 +180,9 @@ class OffBlocksClient(
         return call(OffBlocksOperation.SubmitChallenge(customerId, submission, idempotencyKey), options, ::offblocksParseSubmitChallenge)
     }
 
-    /** Frees the native session (also freed by the garbage collector). */
-    override fun close() = session.close()
+    /** Frees the native session (also freed by the garbage collector) and stops its token requests in flight. */
+    override fun close() {
+        tokenRequests.close()
+        session.close()
+    }
 }

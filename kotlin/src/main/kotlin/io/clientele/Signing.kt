@@ -2,7 +2,6 @@ package io.clientele
 
 import io.clientele.core.Algorithm
 import io.clientele.core.SignatureEncoding
-import java.util.Base64
 
 /**
  * Signs OffBlocks requests (RFC 9421). The client's engine decides when a request is signed (when
@@ -23,8 +22,13 @@ fun interface RequestSigner {
     }
 
     companion object {
-        /** Signs in the core with [key] (deterministic RFC 6979 ECDSA). */
-        fun withKey(key: SigningKey): RequestSigner = KeySigner(key)
+        /**
+         * Signs in the core with [key] (deterministic RFC 6979 ECDSA, raw `r||s`); the key never
+         * leaves the core. The engine's algorithm must be the key's own, else the call fails with
+         * the core's `signature_algorithm_mismatch`.
+         */
+        fun withKey(key: SigningKey): RequestSigner =
+            RequestSigner { base, algorithm -> Signature(key.signAs(algorithm, base), SignatureEncoding.RAW) }
 
         /**
          * Signs with an external signer: [sign] receives the signature base and returns the
@@ -32,32 +36,5 @@ fun interface RequestSigner {
          */
         fun external(encoding: SignatureEncoding, sign: suspend (ByteArray) -> ByteArray): RequestSigner =
             RequestSigner { base, _ -> Signature(sign(base), encoding) }
-    }
-}
-
-/**
- * [RequestSigner.withKey]: the key never leaves the core. The bindings give a `SigningKey` no
- * call that signs bare bytes yet (the wasm binding's `signSignatureBase` has no uniffi twin), so
- * the client has the core build the very request the engine is signing (the operation at the
- * same `now`, or the re-signing of the request last sent) and sign that; [signWith] checks that
- * its signature base is byte for byte the engine's before taking the signature. When the
- * bindings export `SigningKey.sign(base, algorithm)`, [sign] becomes that one call.
- */
-internal class KeySigner(val key: SigningKey) : RequestSigner {
-    override suspend fun sign(base: ByteArray, algorithm: Algorithm): RequestSigner.Signature =
-        throw hostError("internal", "a key signer signs through its client")
-
-    /** Signs [base] through [twin], the same request built by the core. */
-    fun signWith(base: ByteArray, twin: SigningRequest): RequestSigner.Signature = twin.use { pending ->
-        if (!pending.signatureBase().contentEquals(base)) {
-            throw hostError("internal", "the request rebuilt for signing differs from the engine's")
-        }
-        val label = pending.signatureInput().substringBefore('=')
-        val signed = pending.sign(key)
-        val header = signed.headers.lastOrNull { it.name.equals("Signature", ignoreCase = true) }?.value
-            ?: throw hostError("internal", "the core signed without a Signature header")
-        // `label=:base64:` (RFC 9421 section 4.2, one signature).
-        val encoded = header.removePrefix("$label=").removePrefix(":").removeSuffix(":")
-        RequestSigner.Signature(Base64.getDecoder().decode(encoded), SignatureEncoding.RAW)
     }
 }

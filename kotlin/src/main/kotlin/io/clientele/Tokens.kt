@@ -14,8 +14,9 @@ sealed class TokenSource {
     internal abstract val engine: EngineTokenSource
 
     /**
-     * API credentials: the engine exchanges them itself (`POST /auth/token`). The API secret
-     * belongs on a server, never in an app: an app uses [Provider].
+     * API credentials: the engine exchanges them itself (`POST /auth/token`); calls that need a
+     * token at the same moment share one such request. The API secret belongs on a server, never
+     * in an app: an app uses [Provider].
      */
     class Credentials(val credentials: ApiCredentials) : TokenSource() {
         override val engine: EngineTokenSource get() = EngineTokenSource.Credentials(credentials)
@@ -25,9 +26,11 @@ sealed class TokenSource {
     /**
      * Tokens from [obtain], typically the app's own backend (which holds the API secret); asked
      * whenever the engine needs a new token. Calls that need one at the same moment share one
-     * [obtain]. [initial] is a token obtained earlier (kept across an app restart, say), used
-     * while it is fresh. An exception [obtain] throws (other than a [ClienteleException] or a
-     * cancellation) fails the call with `token_unavailable`, the exception as its cause.
+     * [obtain]. [initial] is a token obtained earlier (kept across an app restart, say), put in
+     * the session when the client is made and used while it is fresh (one the core refuses, such
+     * as a token with spaces, fails the client's constructor). An exception [obtain] throws
+     * (other than a [ClienteleException] or a cancellation) fails the call with
+     * `token_unavailable`, the exception as its cause.
      */
     class Provider(
         val initial: AccessToken? = null,
@@ -42,16 +45,4 @@ sealed class TokenSource {
         override val engine: EngineTokenSource get() = EngineTokenSource.Fixed(token, expiresAt)
         override fun toString() = "TokenSource.Fixed(token=<redacted>, expiresAt=$expiresAt)"
     }
-}
-
-/** The bearer token an [OffBlocksClient] holds (its `toString` never shows the token). */
-class BearerToken(
-    /** The token (send it as `Authorization: Bearer <token>`). */
-    val token: String,
-    /** When it expires, if known. */
-    val expiresAt: Instant?,
-) {
-    override fun toString() = "BearerToken(token=<redacted>, expiresAt=$expiresAt)"
-    override fun equals(other: Any?) = other is BearerToken && other.token == token && other.expiresAt == expiresAt
-    override fun hashCode() = java.util.Objects.hash(token, expiresAt)
 }

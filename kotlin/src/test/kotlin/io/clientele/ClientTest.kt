@@ -13,6 +13,9 @@ import io.clientele.core.Method
 import io.clientele.core.OffBlocksCustomerCreate
 import io.clientele.core.OffBlocksStatus
 import io.clientele.core.Provider
+import kotlinx.coroutines.Dispatchers
+import kotlinx.coroutines.async
+import kotlinx.coroutines.awaitAll
 import kotlinx.coroutines.runBlocking
 import org.junit.jupiter.api.AfterEach
 import org.junit.jupiter.api.Assertions.assertArrayEquals
@@ -265,6 +268,19 @@ class ClientTest {
             assertEquals("invalid_state_transition", state.code)
         }
         assertEquals(4, server.receivedAt("/v1/customers").filter { it.method == "POST" }.size)
+    }
+
+    @Test
+    fun concurrentCallsOfAFreshClientSendOneTokenRequestOverHttp() = runBlocking<Unit> {
+        // The token answer is held back long enough for every call to need it.
+        server.on("/v1/auth/token", Reply(200, OB_TOKEN_BODY, delayMillis = 500))
+        server.on("/v1/customers/$OB_CUSTOMER_ID", *Array(8) { Reply(200, OB_CUSTOMER_BODY) })
+        val ids = offBlocks().use { client ->
+            (1..8).map { async(Dispatchers.Default) { client.getCustomer(OB_CUSTOMER_ID).id } }.awaitAll()
+        }
+        assertEquals(List(8) { OB_CUSTOMER_ID }, ids)
+        assertEquals(1, server.receivedAt("/v1/auth/token").size)
+        assertEquals(8, server.receivedAt("/v1/customers/").size)
     }
 
     @Test

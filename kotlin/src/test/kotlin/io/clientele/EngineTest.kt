@@ -212,19 +212,121 @@ class EngineTest {
         assertEquals(List(3) { "Bearer shared-token" }, transport.sent.map { it.header("Authorization") })
     }
 
+    private val credentials = TokenSource.Credentials(ApiCredentials("0b8f6f3e-2a51-4c1f-9f0e-6f1d2c3b4a59", "synthetic-secret"))
+    private val tokenUrl = "https://api.sandbox.offblocks.xyz/v1/auth/token"
+    private val tokenBody = """{"token":"tok-1","expiresAt":1796295600,"tokenType":"Bearer"}"""
+    private fun Recorder.tokenRequests() = sent.count { it.url == tokenUrl }
+
+    @Test
+    fun concurrentCallsOfAFreshCredentialsClientSendOneTokenRequest() = runBlocking<Unit> {
+        val release = CompletableDeferred<Unit>()
+        val transport = Recorder { request ->
+            if (request.url == tokenUrl) {
+                release.await()
+                ok(tokenBody)
+            } else {
+                ok(OB_CUSTOMER_BODY)
+            }
+        }
+        offBlocks(credentials, transport).use { client ->
+            val calls = (1..5).map { async { client.getCustomer(customerId).id } }
+            repeat(10) { yield() }
+            assertEquals(1, transport.tokenRequests(), "five calls need a token: one request is in flight")
+            release.complete(Unit)
+            assertEquals(List(5) { customerId }, calls.awaitAll())
+        }
+        assertEquals(1, transport.tokenRequests())
+        assertEquals(List(5) { "Bearer tok-1" }, transport.sent.filter { it.url != tokenUrl }.map { it.header("Authorization") })
+    }
+
+    @Test
+    fun aSharedTokenRequestsFailureReachesEveryCallThenTheNextCallSendsAnew() = runBlocking<Unit> {
+        val release = CompletableDeferred<Unit>()
+        var answer = HttpResponse(500u, emptyList(), """{"message":"internal"}""".toByteArray())
+        val transport = Recorder { request ->
+            if (request.url == tokenUrl) {
+                release.await()
+                answer
+            } else {
+                ok(OB_CUSTOMER_BODY)
+            }
+        }
+        offBlocks(credentials, transport).use { client ->
+            val calls = (1..3).map { async { runCatching { client.getCustomer(customerId) }.exceptionOrNull() } }
+            repeat(10) { yield() }
+            release.complete(Unit)
+            val errors = calls.awaitAll()
+            // Each call's engine read the same answer and ended its call with the core's error.
+            assertEquals(List(3) { "server_error" }, errors.map { (it as ClienteleException.Api).code })
+            assertEquals(1, transport.tokenRequests())
+            // Nothing is in flight any more: the next call asks again.
+            answer = ok(tokenBody)
+            assertEquals(customerId, client.getCustomer(customerId).id)
+            assertEquals(2, transport.tokenRequests())
+        }
+    }
+
+    @Test
+    fun cancellingTheCallThatSentTheTokenRequestLeavesItToTheOthers() = runBlocking<Unit> {
+        val release = CompletableDeferred<Unit>()
+        val transport = Recorder { request ->
+            if (request.url == tokenUrl) {
+                release.await()
+                ok(tokenBody)
+            } else {
+                ok(OB_CUSTOMER_BODY)
+            }
+        }
+        offBlocks(credentials, transport).use { client ->
+            var thrown: Throwable? = null
+            val first = launch {
+                try {
+                    client.getCustomer(customerId)
+                } catch (e: Throwable) {
+                    thrown = e
+                    throw e
+                }
+            }
+            repeat(5) { yield() }
+            val second = async { client.getCustomer(customerId).id }
+            repeat(5) { yield() }
+            first.cancelAndJoin()
+            assertEquals("aborted", ((thrown as CancellationException).cause as ClienteleException).code)
+            release.complete(Unit)
+            assertEquals(customerId, second.await())
+        }
+        assertEquals(1, transport.tokenRequests())
+    }
+
+    @Test
+    fun aProvidersInitialTokenIsUsedWhileFresh() = runBlocking<Unit> {
+        val transport = Recorder { ok(OB_CUSTOMER_BODY) }
+        val initial = AccessToken("kept-token", now.plusSeconds(3600), "Bearer")
+        offBlocks(TokenSource.Provider(initial) { throw AssertionError("the initial token is fresh") }, transport).use { client ->
+            client.getCustomer(customerId)
+            assertEquals(SessionToken("kept-token", initial.expiresAt), client.accessToken())
+        }
+        assertEquals(listOf("Bearer kept-token"), transport.sent.map { it.header("Authorization") })
+        // A token the core refuses fails the constructor, before any call.
+        val refused = assertFailsWith<ClienteleException> {
+            offBlocks(TokenSource.Provider(AccessToken("kept token", now.plusSeconds(3600), "Bearer")) { throw AssertionError() }, transport)
+        }
+        assertEquals("invalid_credentials" to ErrorKind.CREDENTIALS, refused.code to refused.kind())
+        assertFalse(refused.toString().contains("kept token"), refused.toString())
+    }
+
     @Test
     fun accessTokenIsTheSessionsObtainedOnlyWhenNeeded() = runBlocking<Unit> {
-        val transport = Recorder { ok("""{"token":"tok-1","expiresAt":1796295600,"tokenType":"Bearer"}""") }
-        val credentials = TokenSource.Credentials(ApiCredentials("0b8f6f3e-2a51-4c1f-9f0e-6f1d2c3b4a59", "synthetic-secret"))
+        val transport = Recorder { ok(tokenBody) }
         offBlocks(credentials, transport).use { client ->
             val token = client.accessToken()
-            assertEquals(BearerToken("tok-1", Instant.ofEpochSecond(1796295600)), token)
+            assertEquals(SessionToken("tok-1", Instant.ofEpochSecond(1796295600)), token)
             assertEquals(token, client.accessToken())
             assertEquals(listOf("https://api.sandbox.offblocks.xyz/v1/auth/token"), transport.sent.map { it.url }, "fetched once")
             assertFalse(token.toString().contains("tok-1"), token.toString())
         }
         offBlocks(TokenSource.Fixed("fixed-token"), transport).use { client ->
-            assertEquals(BearerToken("fixed-token", null), client.accessToken())
+            assertEquals(SessionToken("fixed-token", null), client.accessToken())
         }
     }
 
@@ -249,9 +351,12 @@ class EngineTest {
             TokenSource.Fixed("secret-token", now).toString(),
             TokenSource.Provider(AccessToken("secret-token", now, "Bearer")) { throw AssertionError() }.toString(),
             TokenSource.Credentials(ApiCredentials("0b8f6f3e-2a51-4c1f-9f0e-6f1d2c3b4a59", "secret-token")).toString(),
-            BearerToken("secret-token", now).toString(),
+            SessionToken("secret-token", now).toString(),
+            // The token a client returns: the core's SessionToken, whose toString is the core's masking Debug.
+            runBlocking { offBlocks(TokenSource.Fixed("secret-token", now), Recorder { throw AssertionError() }).use { it.accessToken() } }.let { "$it" },
         )
         for (text in texts) assertFalse(text.contains("secret-token"), text)
+        assertTrue(texts.last().startsWith("SessionToken"), texts.last())
     }
 
     // --- signing ----------------------------------------------------------------------------------------
@@ -289,6 +394,17 @@ class EngineTest {
         offBlocks(TokenSource.Fixed("tok"), transport, RequestSigner.external(SignatureEncoding.RAW) { ByteArray(3) }).use { client ->
             assertEquals(ErrorKind.SIGNATURE, assertFailsWith<ClienteleException.Signature> { client.getCustomer(customerId) }.kind())
         }
+    }
+
+    @Test
+    fun aKeySignerSignsInTheCoreOnlyWithItsOwnAlgorithm() = runBlocking<Unit> {
+        val transport = Recorder { throw AssertionError("nothing unsigned is sent") }
+        val hmac = SigningKey.hmacSha256("a shared secret".toByteArray())
+        offBlocks(TokenSource.Fixed("tok"), transport, RequestSigner.withKey(hmac)).use { client ->
+            val e = assertFailsWith<ClienteleException.Signature> { client.getCustomer(customerId) }
+            assertEquals("signature_algorithm_mismatch", e.code)
+        }
+        assertTrue(transport.sent.isEmpty())
     }
 
     @Test
