@@ -1,10 +1,32 @@
 //! The one error type Kotlin and Swift see.
 
+use std::sync::Arc;
+
 use clientele_core::sig::SignatureError;
 use clientele_core::validate::Issue;
 use clientele_core::{Error, ErrorKind, Provider, RetryAfter};
 
 use crate::UtcDateTime;
+
+/// Text that may hold personal data, printed by no form of its holder (Kotlin `toString`, Swift
+/// `description` show only the type's name): read it with `reveal()`.
+#[derive(PartialEq, Eq, uniffi::Object)]
+pub struct UnmaskedText(String);
+
+#[uniffi::export]
+impl UnmaskedText {
+    /// The text, unmasked.
+    pub fn reveal(&self) -> String {
+        self.0.clone()
+    }
+}
+
+/// Never the text.
+impl std::fmt::Debug for UnmaskedText {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("UnmaskedText(<hidden>)")
+    }
+}
 
 /// Any error a Clientele call raises: `ClienteleException` in Kotlin (one subclass per family),
 /// `ClienteleError` in Swift (one case per family).
@@ -51,9 +73,11 @@ pub enum ClienteleError {
         retry_at: Option<UtcDateTime>,
         /// The provider's request id, if any (quote it to the provider's support).
         request_id: Option<String>,
-        /// The provider's own message, exactly as sent. It may contain personal data: do not
-        /// log it; `message` has it masked.
+        /// The provider's own message, with personal data and credentials masked.
         provider_message: Option<String>,
+        /// The provider's message exactly as sent, personal data included, behind
+        /// `reveal()`: printing the error never shows it. For a deliberate look, never for logs.
+        unmasked_provider_message: Option<Arc<UnmaskedText>>,
     },
     /// A response body could not be decoded.
     #[error("{message}")]
@@ -205,6 +229,9 @@ impl From<Error> for ClienteleError {
                     Some(RetryAfter::At(at)) => Some(at),
                     _ => None,
                 },
+                unmasked_provider_message: e
+                    .unmasked_provider_message()
+                    .map(|text| Arc::new(UnmaskedText(text.to_owned()))),
                 request_id: e.request_id,
                 provider_message: e.message,
             },
@@ -274,6 +301,7 @@ mod tests {
             retry_after_seconds,
             request_id,
             provider_message,
+            unmasked_provider_message,
             ..
         } = &err
         else {
@@ -284,11 +312,13 @@ mod tests {
         assert!(*retryable && err.is_retryable());
         assert_eq!(*retry_after_seconds, Some(30));
         assert_eq!(request_id.as_deref(), Some("req_1"));
+        assert_eq!(provider_message.as_deref(), Some("slow down, <email>"));
         assert_eq!(
-            provider_message.as_deref(),
-            Some("slow down, ada@example.com")
+            unmasked_provider_message.as_ref().map(|t| t.reveal()),
+            Some("slow down, ada@example.com".to_owned())
         );
         assert!(!message.contains("ada@example.com"), "{message}");
+        assert!(!format!("{err:?}").contains("ada@example.com"), "{err:?}");
         assert_eq!(err.to_string(), *message);
         assert_eq!(err.status(), Some(429));
     }

