@@ -10,7 +10,7 @@ use clientele_core::http::Header;
 use clientele_core::{Issue, ValidationError};
 use wasm_bindgen::prelude::*;
 
-use crate::convert::{JsResult, OrThrow, date, input, output, parsed, response};
+use crate::convert::{JsResult, OrThrow, date, input, invalid_argument, output, parsed, response};
 
 /// The context of every Bloc request: the secret key and the base URL.
 #[wasm_bindgen]
@@ -304,8 +304,88 @@ pub fn kyc_tier_reaches(kyc_tier: &str, tier: u8) -> bool {
     clientele_core::bloc::KycTier::parse(kyc_tier).reaches(tier)
 }
 
+#[wasm_bindgen(typescript_custom_section)]
+const FIELD_KIND_SECTION: &str = FIELD_KIND_TS;
+
+/// The field kinds of `validateField` (checked against `FieldKind::ALL` by a test below).
+// Read at compile time by the custom section above, which the lint does not see.
+#[allow(dead_code)]
+const FIELD_KIND_TS: &str = r#"
+/** Which rule a single form field follows (`validateField`). */
+export type FieldKind = "name" | "email" | "nigerianPhone" | "bvn" | "postalCode" | "httpsUrl" | "image" | "blocCustomerId" | "uuid" | "accountId";
+"#;
+
+/// Checks one form field by the rule of `kind` (`"email"`, `"bvn"`, ...): the issue code, or
+/// `undefined` when the value is acceptable.
+#[wasm_bindgen(js_name = validateField)]
+pub fn validate_field(kind: &str, value: &str) -> JsResult<Option<String>> {
+    let kind = clientele_core::validate::FieldKind::from_name(kind).ok_or_else(|| {
+        invalid_argument(
+            "kind",
+            "`kind` must be one of name, email, nigerianPhone, bvn, postalCode, httpsUrl, image, \
+             blocCustomerId, uuid, accountId",
+        )
+    })?;
+    Ok(clientele_core::validate::field(kind, value)
+        .err()
+        .map(|code| code.as_str().to_owned()))
+}
+
+/// Checks a date of birth (`YYYY-MM-DD`, a real date from 1900-01-01 up to `today`): the issue
+/// code, or `undefined` when it is acceptable.
+#[wasm_bindgen(js_name = validateDateOfBirth)]
+pub fn validate_date_of_birth(value: &str, today: &str) -> JsResult<Option<String>> {
+    let today = date(today, "today")?;
+    Ok(clientele_core::validate::past_date(value, today)
+        .err()
+        .map(|code| code.as_str().to_owned()))
+}
+
+/// Refuses a server secret where it would reach users (the core's rule; the host tells where it
+/// runs): `credential` is `"blocSecretKey"` (`value`: the key), `"offblocksApiSecret"` (`value`:
+/// the base URL) or `"signingKey"`; `placement` is `"server"`, `"browser"` or `"app"`.
+#[wasm_bindgen(js_name = checkCredentialPlacement)]
+pub fn check_credential_placement(
+    credential: &str,
+    value: &str,
+    placement: &str,
+    dangerously_allow: bool,
+) -> JsResult<()> {
+    use clientele_core::client::{Credential, Placement, check_placement};
+    let credential = match credential {
+        "blocSecretKey" => Credential::BlocSecretKey(value),
+        "offblocksApiSecret" => Credential::OffBlocksApiSecret { base_url: value },
+        "signingKey" => Credential::SigningKey,
+        _ => return Err(invalid_argument("credential", "unknown credential kind")),
+    };
+    let placement = match placement {
+        "server" => Placement::Server,
+        "browser" => Placement::Browser,
+        "app" => Placement::App,
+        _ => return Err(invalid_argument("placement", "unknown placement")),
+    };
+    check_placement(credential, placement, dangerously_allow).or_throw()
+}
+
 /// Checks a Bloc customer id (24 hex characters) without building anything.
 #[wasm_bindgen(js_name = isBlocCustomerId)]
 pub fn is_customer_id(value: &str) -> bool {
     bloc::check_customer_id(value).is_ok()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_typescript_field_kinds_are_the_cores() {
+        let names: Vec<&str> = clientele_core::validate::FieldKind::ALL
+            .iter()
+            .map(|(_, name)| *name)
+            .collect();
+        let union = names
+            .iter()
+            .map(|n| format!("\"{n}\""))
+            .collect::<Vec<_>>()
+            .join(" | ");
+        assert!(super::FIELD_KIND_TS.contains(&format!("FieldKind = {union};")));
+    }
 }

@@ -82,6 +82,12 @@ pub fn error(err: Error) -> JsValue {
         Error::Api(api) => {
             set(obj, "provider", &json(&api.provider));
             set(obj, "providerMessage", &json(&api.message));
+            // Read into a private field of the package's ClienteleError; this object is dropped.
+            set(
+                obj,
+                "unmaskedProviderMessage",
+                &json(&api.unmasked_provider_message()),
+            );
             set(obj, "requestId", &json(&api.request_id));
             set(obj, "retryAfter", &json(&api.retry_after));
         }

@@ -291,9 +291,7 @@ pub fn bvn(value: &str) -> Result<(), IssueCode> {
 /// Which rule a single form field follows: for forms that check a field as the user types
 /// (whole payloads are checked by their `validate` methods and by every build step).
 #[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum FieldKind {
     /// A person's or place's name: required, one line, at most 100 characters.
     Name,
@@ -315,6 +313,36 @@ pub enum FieldKind {
     Uuid,
     /// A CAIP-10 account id such as `eip155:1:0xab16...` (EIP-55 checked for EVM addresses).
     AccountId,
+}
+
+impl FieldKind {
+    /// Every kind with its name in JavaScript (`validateField("nigerianPhone", ...)`) and the
+    /// fixtures.
+    pub const ALL: [(FieldKind, &'static str); 10] = [
+        (FieldKind::Name, "name"),
+        (FieldKind::Email, "email"),
+        (FieldKind::NigerianPhone, "nigerianPhone"),
+        (FieldKind::Bvn, "bvn"),
+        (FieldKind::PostalCode, "postalCode"),
+        (FieldKind::HttpsUrl, "httpsUrl"),
+        (FieldKind::Image, "image"),
+        (FieldKind::BlocCustomerId, "blocCustomerId"),
+        (FieldKind::Uuid, "uuid"),
+        (FieldKind::AccountId, "accountId"),
+    ];
+
+    /// The kind named `name` (as in [`FieldKind::ALL`]), if any.
+    pub fn from_name(name: &str) -> Option<FieldKind> {
+        Self::ALL.iter().find(|(_, n)| *n == name).map(|(k, _)| *k)
+    }
+
+    /// Its name in JavaScript and the fixtures.
+    pub fn name(self) -> &'static str {
+        Self::ALL
+            .iter()
+            .find(|(k, _)| *k == self)
+            .map_or("", |(_, n)| *n)
+    }
 }
 
 /// Checks one field by the rule of `kind`: the issue, or `Ok` when the value is acceptable.

@@ -148,7 +148,7 @@ const offblocks = new OffBlocksClient({
   signingKey: keyPem,
   credentials: { apiKey: sandbox.offblocksApiKey, apiSecret: sandbox.offblocksApiSecret },
 });
-const token = await offblocks.getAccessToken();
+const token = await offblocks.accessToken();
 const bearer = typeof token === 'string' ? token : token.token;
 show('api secret', mask(sandbox.offblocksApiSecret));
 show('bearer token', mask(bearer));

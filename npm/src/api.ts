@@ -27,12 +27,15 @@ export type { BodyInput, HeadersInput, HeadersLike, Instant } from './raw.js';
 export {
   Bloc,
   BlocCustomerPager,
+  blocCustomerHasKycTier,
   isBlocCustomerId,
   normalizeNigerianPhone,
   validateBlocCustomerCreate,
   validateBlocCustomerUpdate,
   validateKycTier1Upgrade,
   validateKycTier2Upgrade,
+  validateDateOfBirth,
+  validateField,
   validateKycTier3Upgrade,
 } from './bloc.js';
 export type { BlocOptions, ResponseInput } from './bloc.js';
@@ -70,14 +73,16 @@ export type {
   Signer,
   TokenSource,
 } from './clients.js';
-export { clientDefaults } from './transport.js';
+export { ClientPromise, clientDefaults } from './transport.js';
 export type {
   Fetch,
   FetchInit,
   FetchResponse,
   ReceivedResponse,
   RequestOptions,
+  ResponseInfo,
   RetryOptions,
   TransportOptions,
+  WithResponse,
 } from './transport.js';
 export { coreVersion } from './version.js';

@@ -11,8 +11,10 @@ import type {
   CustomerPage,
   CustomerUpdateRequest,
   Environment,
+  FieldKind,
   HttpRequest,
   Issue,
+  IssueCode,
   KycTier1Upgrade,
   KycTier2Upgrade,
   KycTier3Upgrade,
@@ -233,6 +235,30 @@ export function validateKycTier3Upgrade(payload: KycTier3Upgrade): Issue[] {
 /** A Nigerian mobile number in Bloc's 11-digit local form (`+234 801 234 5678` -> `08012345678`); throws a validation error otherwise. */
 export function normalizeNigerianPhone(value: string): string {
   return call((raw) => raw.normalizeNigerianPhone(str(value, 'value')));
+}
+
+/**
+ * Checks one form field as the user types, by the rule of `kind`: the issue code (`invalid_bvn`,
+ * `required`, ...), or `null` when the value is acceptable. Whole payloads: the `validate*`
+ * functions.
+ */
+export function validateField(kind: FieldKind, value: string): IssueCode | null {
+  return (call((raw) => raw.validateField(str(kind, 'kind'), str(value, 'value'))) as IssueCode | undefined) ?? null;
+}
+
+/**
+ * Checks a date of birth (`YYYY-MM-DD`, a real date from 1900-01-01 up to `today`, by default the
+ * UTC date now): the issue code (`invalid_date`, `date_in_future`, ...), or `null`.
+ */
+export function validateDateOfBirth(value: string, today?: Date | string): IssueCode | null {
+  return (call((raw) => raw.validateDateOfBirth(str(value, 'value'), day(today))) as IssueCode | undefined) ?? null;
+}
+
+/** Whether the customer's KYC has reached at least `tier` (1, 2 or 3; unknown tiers: not reached). */
+export function blocCustomerHasKycTier(customer: Pick<Customer, 'kycTier'>, tier: number): boolean {
+  if (!Number.isInteger(tier) || tier < 0 || tier > 255) throw invalidArgument('tier', '`tier` must be a whole number');
+  const kycTier = opts(customer, 'customer').kycTier;
+  return typeof kycTier === 'string' && call((raw) => raw.blocKycTierReaches(kycTier, tier));
 }
 
 /** Whether `value` is a well-formed Bloc customer id (24 hex characters). */

@@ -8,8 +8,8 @@ import { bytes, call, callClient, callKeys, ensureKeys, keysAvailableNow, opts, 
 import type { BodyInput } from './raw.js';
 import { SigningKey } from './sig.js';
 import type { Jwk } from './sig.js';
-import { inBrowser, io, runBloc, runOffBlocks, shareTokenRequests } from './transport.js';
-import type { Hooks, Io, ReceivedResponse, RequestOptions, TransportOptions } from './transport.js';
+import { ClientPromise, inBrowser, io, responseInfo, runBloc, runOffBlocks, shareTokenRequests } from './transport.js';
+import type { Answer, Hooks, Io, ReceivedResponse, RequestOptions, ResponseInfo, TransportOptions } from './transport.js';
 import type {
   AccessToken,
   ApiCredentials,
@@ -31,21 +31,32 @@ import type {
   SigningConfig,
 } from './types.js';
 
+/** An engine operation, or how to make it (when making it can throw: the promise rejects instead). */
+type Operation = object | string | (() => object | string);
+
+/** The promise of a call: the parsed value, and the answer's metadata for `withResponse()`. */
+function answered<T>(run: () => Promise<Answer>, parse: (response: ReceivedResponse) => T): ClientPromise<T> {
+  const answer = (async () => {
+    const answer = await run();
+    const info = responseInfo(answer);
+    if (answer.response === undefined || info === null) {
+      throw new ClienteleError({ code: 'internal', kind: 'internal', message: 'the engine ended a call without an answer' });
+    }
+    return { data: parse(answer.response), response: info };
+  })();
+  return new ClientPromise(answer);
+}
+
 function clock(now: (() => Date) | undefined): () => Date {
   if (now === undefined) return () => new Date();
   if (typeof now !== 'function') throw invalidArgument('now', '`now` must be a function returning a Date');
   return now;
 }
 
-function refuseInBrowser(what: string, allowed: boolean | undefined): void {
-  if (allowed === true || !inBrowser()) return;
-  throw new ClienteleError({
-    code: 'unsafe_browser_credentials',
-    kind: 'credentials',
-    message:
-      `${what} in a browser would hand it to every visitor: call your own backend instead, ` +
-      'or pass dangerouslyAllowBrowser: true if this page never reaches untrusted users',
-  });
+/** Refuses a server secret in a browser unless allowed (the core's rule; this host tells where it runs). */
+function refuseInBrowser(credential: 'blocSecretKey' | 'offblocksApiSecret' | 'signingKey', value: string, allowed: boolean | undefined): void {
+  if (!inBrowser()) return;
+  call((raw) => raw.checkCredentialPlacement(credential, value, 'browser', allowed === true));
 }
 
 // ---- Bloc -----------------------------------------------------------------------------------
@@ -90,8 +101,8 @@ export class BlocClient {
     if (typeof options !== 'object' || options === null) {
       throw invalidArgument('options', '`options` must be an object with `secretKey`');
     }
-    refuseInBrowser('A Bloc secret key', options.dangerouslyAllowBrowser);
     this.#secretKey = str(options.secretKey, 'secretKey');
+    refuseInBrowser('blocSecretKey', this.#secretKey, options.dangerouslyAllowBrowser);
     this.#bloc = new Bloc(this.#secretKey, { baseUrl: options.baseUrl });
     this.#baseUrl = options.baseUrl;
     this.#io = io(options, clock(options.now));
@@ -113,12 +124,12 @@ export class BlocClient {
     return this.#bloc.baseUrl;
   }
 
-  async #send<T>(operation: object | string, parse: (response: ReceivedResponse) => T, options?: RequestOptions): Promise<T> {
-    return parse(await runBloc(this.#engineContext, operation, this.#io, options));
+  #send<T>(operation: Operation, parse: (response: ReceivedResponse) => T, options?: RequestOptions): ClientPromise<T> {
+    return answered(() => runBloc(this.#engineContext, typeof operation === 'function' ? operation() : operation, this.#io, options), parse);
   }
 
   /** One page of customers (`query.page`, `query.perPage`; the first page by default). */
-  async listCustomers(query: CustomerListQuery = {}, options?: RequestOptions): Promise<CustomerPage> {
+  listCustomers(query: CustomerListQuery = {}, options?: RequestOptions): ClientPromise<CustomerPage> {
     return this.#send({ list_customers: { query } }, Bloc.parseListCustomers, options);
   }
 
@@ -138,7 +149,7 @@ export class BlocClient {
   }
 
   /** One customer by id. */
-  async getCustomer(customerId: string, options?: RequestOptions): Promise<Customer> {
+  getCustomer(customerId: string, options?: RequestOptions): ClientPromise<Customer> {
     return this.#send({ get_customer: { customerId } }, Bloc.parseGetCustomer, options);
   }
 
@@ -146,38 +157,37 @@ export class BlocClient {
    * Creates a customer. A 5xx answer is not retried (the customer may exist): list to check. Bloc
    * customers cannot be deleted (archive or edit them in Bloc's dashboard).
    */
-  async createCustomer(payload: CustomerCreateRequest, options?: RequestOptions): Promise<Customer> {
+  createCustomer(payload: CustomerCreateRequest, options?: RequestOptions): ClientPromise<Customer> {
     return this.#send({ create_customer: { payload } }, Bloc.parseCreateCustomer, options);
   }
 
   /** Replaces a customer's details. */
-  async updateCustomer(customerId: string, payload: CustomerUpdateRequest, options?: RequestOptions): Promise<Customer> {
+  updateCustomer(customerId: string, payload: CustomerUpdateRequest, options?: RequestOptions): ClientPromise<Customer> {
     return this.#send({ update_customer: { customerId, payload } }, Bloc.parseUpdateCustomer, options);
   }
 
   /** KYC tier 1: date and place of birth, gender, address, a selfie. */
-  async upgradeKycTier1(customerId: string, payload: KycTier1Upgrade, options: KycTier1Options = {}): Promise<Customer> {
-    const today = dayOf(opts(options).today);
-    return this.#send({ kyc_tier1_upgrade: { customerId, payload, today } }, Bloc.parseKycUpgrade, options);
+  upgradeKycTier1(customerId: string, payload: KycTier1Upgrade, options: KycTier1Options = {}): ClientPromise<Customer> {
+    return this.#send(() => ({ kyc_tier1_upgrade: { customerId, payload, today: dayOf(opts(options).today) } }), Bloc.parseKycUpgrade, options);
   }
 
   /** KYC tier 2: a means of identification. */
-  async upgradeKycTier2(customerId: string, payload: KycTier2Upgrade, options?: RequestOptions): Promise<Customer> {
+  upgradeKycTier2(customerId: string, payload: KycTier2Upgrade, options?: RequestOptions): ClientPromise<Customer> {
     return this.#send({ kyc_tier2_upgrade: { customerId, payload } }, Bloc.parseKycUpgrade, options);
   }
 
   /** KYC tier 3: proof of address. */
-  async upgradeKycTier3(customerId: string, payload: KycTier3Upgrade, options?: RequestOptions): Promise<Customer> {
+  upgradeKycTier3(customerId: string, payload: KycTier3Upgrade, options?: RequestOptions): ClientPromise<Customer> {
     return this.#send({ kyc_tier3_upgrade: { customerId, payload } }, Bloc.parseKycUpgrade, options);
   }
 
   /** The means of identification Bloc accepts for tier 2. */
-  async meansOfIdentification(options?: RequestOptions): Promise<MeansOfIdentification[]> {
+  meansOfIdentification(options?: RequestOptions): ClientPromise<MeansOfIdentification[]> {
     return this.#send('means_of_identification', Bloc.parseMeansOfIdentification, options);
   }
 
   /** Asks Bloc to re-run KYC checks; resolves to Bloc's message. */
-  async revalidateKyc(customerId: string, options?: RequestOptions): Promise<string> {
+  revalidateKyc(customerId: string, options?: RequestOptions): ClientPromise<string> {
     return this.#send({ revalidate_kyc: { customerId } }, Bloc.parseRevalidateKyc, options);
   }
 }
@@ -264,8 +274,8 @@ export class OffBlocksClient {
     if (typeof options !== 'object' || options === null) {
       throw invalidArgument('options', '`options` must be an object with `keyId`');
     }
-    if (options.credentials !== undefined) refuseInBrowser('An OffBlocks API secret', options.dangerouslyAllowBrowser);
-    if (options.signingKey !== undefined) refuseInBrowser('A private signing key', options.dangerouslyAllowBrowser);
+    if (options.credentials !== undefined) refuseInBrowser('offblocksApiSecret', String(options.baseUrl ?? ''), options.dangerouslyAllowBrowser);
+    if (options.signingKey !== undefined) refuseInBrowser('signingKey', '', options.dangerouslyAllowBrowser);
     const signing = { ...opts(options.signing, 'signing'), keyId: options.keyId };
     const tokenSource = source(options);
     // Checked now by the main module (base URL, key id, challenge paths); the engine's session is
@@ -361,16 +371,20 @@ export class OffBlocksClient {
    * none or it is within `refreshMarginSeconds` of expiry. A backend can hand it to a browser. A
    * token whose expiry is unknown is returned as a string.
    */
-  async getAccessToken(options?: RequestOptions): Promise<AccessToken | string> {
-    await runOffBlocks(this.#session, 'access_token', this.#io, options ?? {}, this.#hooks);
-    const current = callClient(() => this.#session().token());
-    if (current === undefined) throw new ClienteleError({ code: 'token_unavailable', kind: 'credentials', message: 'no token could be obtained' });
-    const { token, expiresAt } = parse<{ token: string; expiresAt: string | null }>(current);
-    return expiresAt === null ? token : { token, expiresAt, tokenType: 'Bearer' };
+  accessToken(options?: RequestOptions): ClientPromise<AccessToken | string, ResponseInfo | null> {
+    const answer = (async () => {
+      const answer = await runOffBlocks(this.#session, 'access_token', this.#io, options ?? {}, this.#hooks);
+      const current = callClient(() => this.#session().token());
+      if (current === undefined) throw new ClienteleError({ code: 'token_unavailable', kind: 'credentials', message: 'no token could be obtained' });
+      const { token, expiresAt } = parse<{ token: string; expiresAt: string | null }>(current);
+      const data: AccessToken | string = expiresAt === null ? token : { token, expiresAt, tokenType: 'Bearer' };
+      return { data, response: responseInfo(answer) };
+    })();
+    return new ClientPromise(answer);
   }
 
-  async #run<T>(operation: object | string, parse: (response: ReceivedResponse) => T, options: RequestOptions = {}): Promise<T> {
-    return parse(await runOffBlocks(this.#session, operation, this.#io, options, this.#hooks));
+  #run<T>(operation: Operation, parse: (response: ReceivedResponse) => T, options: RequestOptions = {}): ClientPromise<T> {
+    return answered(() => runOffBlocks(this.#session, typeof operation === 'function' ? operation() : operation, this.#io, options, this.#hooks), parse);
   }
 
   #key(options: IdempotentRequestOptions | undefined): string {
@@ -379,17 +393,17 @@ export class OffBlocksClient {
   }
 
   /** Creates a customer; the answer carries its ownership challenge (see `openChallenge`) and its KYC `verificationUrl`. */
-  async createCustomer(input: OffBlocksCustomerCreate, options: IdempotentRequestOptions = {}): Promise<OffBlocksCustomer> {
-    return this.#run({ create_customer: { input, idempotencyKey: this.#key(options) } }, OffBlocks.parseCreateCustomer, options);
+  createCustomer(input: OffBlocksCustomerCreate, options: IdempotentRequestOptions = {}): ClientPromise<OffBlocksCustomer> {
+    return this.#run(() => ({ create_customer: { input, idempotencyKey: this.#key(options) } }), OffBlocks.parseCreateCustomer, options);
   }
 
   /** One customer by id. */
-  async getCustomer(customerId: string, options?: RequestOptions): Promise<OffBlocksCustomer> {
+  getCustomer(customerId: string, options?: RequestOptions): ClientPromise<OffBlocksCustomer> {
     return this.#run({ get_customer: { customerId } }, OffBlocks.parseGetCustomer, options);
   }
 
   /** Every customer. */
-  async listCustomers(options?: RequestOptions): Promise<OffBlocksCustomer[]> {
+  listCustomers(options?: RequestOptions): ClientPromise<OffBlocksCustomer[]> {
     return this.#run('list_customers', OffBlocks.parseListCustomers, options);
   }
 
@@ -397,33 +411,33 @@ export class OffBlocksClient {
    * Deactivates an active customer, and with it every account and card of the customer; resolves
    * to the customer, or `null` when OffBlocks sends no body.
    */
-  async deactivateCustomer(customerId: string, options: IdempotentRequestOptions = {}): Promise<OffBlocksCustomer | null> {
-    return this.#run({ deactivate_customer: { customerId, idempotencyKey: this.#key(options) } }, OffBlocks.parseStatusChange, options);
+  deactivateCustomer(customerId: string, options: IdempotentRequestOptions = {}): ClientPromise<OffBlocksCustomer | null> {
+    return this.#run(() => ({ deactivate_customer: { customerId, idempotencyKey: this.#key(options) } }), OffBlocks.parseStatusChange, options);
   }
 
   /** Activates an inactive customer (and its accounts and cards); resolves to the customer, or `null` when OffBlocks sends no body. */
-  async activateCustomer(customerId: string, options: IdempotentRequestOptions = {}): Promise<OffBlocksCustomer | null> {
-    return this.#run({ activate_customer: { customerId, idempotencyKey: this.#key(options) } }, OffBlocks.parseStatusChange, options);
+  activateCustomer(customerId: string, options: IdempotentRequestOptions = {}): ClientPromise<OffBlocksCustomer | null> {
+    return this.#run(() => ({ activate_customer: { customerId, idempotencyKey: this.#key(options) } }), OffBlocks.parseStatusChange, options);
   }
 
   /** Sandbox only: marks the customer verified. */
-  async simulateVerification(customerId: string, options: IdempotentRequestOptions = {}): Promise<void> {
-    return this.#run({ simulate_verification: { customerId, idempotencyKey: this.#key(options) } }, OffBlocks.parseSimulatorVerify, options);
+  simulateVerification(customerId: string, options: IdempotentRequestOptions = {}): ClientPromise<void> {
+    return this.#run(() => ({ simulate_verification: { customerId, idempotencyKey: this.#key(options) } }), OffBlocks.parseSimulatorVerify, options);
   }
 
   /** The customer's current ownership challenge (base64; open it with `openChallenge`). */
-  async getChallenge(customerId: string, options?: RequestOptions): Promise<string> {
+  getChallenge(customerId: string, options?: RequestOptions): ClientPromise<string> {
     return this.#run({ get_challenge: { customerId } }, OffBlocks.parseChallenge, options);
   }
 
   /** Submits the wallet's signature (from `acceptChallengeSignature`). */
-  async submitChallenge(
+  submitChallenge(
     customerId: string,
     submission: ChallengeSubmission,
     options: IdempotentRequestOptions = {},
-  ): Promise<OffBlocksCustomer | null> {
+  ): ClientPromise<OffBlocksCustomer | null> {
     return this.#run(
-      { submit_challenge: { customerId, submission, idempotencyKey: this.#key(options) } },
+      () => ({ submit_challenge: { customerId, submission, idempotencyKey: this.#key(options) } }),
       OffBlocks.parseSubmitChallenge,
       options,
     );

@@ -27,6 +27,8 @@ export interface ClienteleErrorInit {
   retryable?: boolean;
   provider?: Provider | null;
   providerMessage?: string | null;
+  /** The provider's message as sent (kept out of every printed form; see `unmaskedProviderMessage()`). */
+  unmaskedProviderMessage?: string | null;
   requestId?: string | null;
   retryAfter?: RetryAfter | null;
   path?: string | null;
@@ -57,7 +59,10 @@ export class ClienteleError extends Error {
   readonly retryable: boolean;
   /** The provider that answered (API and decoding errors), else `null`. */
   readonly provider: Provider | null;
-  /** The provider's own message, verbatim, when its answer had one. */
+  /**
+   * The provider's own message, when its answer had one, with personal data and credentials
+   * masked (an error body may echo the customer it refused). As sent: `unmaskedProviderMessage()`.
+   */
   readonly providerMessage: string | null;
   /** The provider's request id, to quote to its support. */
   readonly requestId: string | null;
@@ -65,6 +70,8 @@ export class ClienteleError extends Error {
   readonly retryAfter: RetryAfter | null;
   /** The JSON path that failed, for decoding errors. */
   readonly path: string | null;
+  // A private field: in no printed form (console.log, util.inspect, JSON.stringify, toJSON).
+  readonly #unmasked: string | null;
 
   constructor(init: ClienteleErrorInit) {
     super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
@@ -81,6 +88,15 @@ export class ClienteleError extends Error {
     this.requestId = init.requestId ?? null;
     this.retryAfter = init.retryAfter ?? null;
     this.path = init.path ?? null;
+    this.#unmasked = init.unmaskedProviderMessage ?? null;
+  }
+
+  /**
+   * The provider's message exactly as it sent it, personal data included: for a deliberate look
+   * while debugging, never for logs or users. Every other form of the error masks it.
+   */
+  unmaskedProviderMessage(): string | null {
+    return this.#unmasked;
   }
 
   /** Milliseconds the provider asked to wait before a retry (`Retry-After`), or `null`. */
@@ -224,6 +240,7 @@ export function toClienteleError(thrown: unknown): ClienteleError {
       retryable: f.retryable === true,
       provider: (str(f.provider) as Provider | null) ?? null,
       providerMessage: str(f.providerMessage),
+      unmaskedProviderMessage: str(f.unmaskedProviderMessage),
       requestId: str(f.requestId),
       retryAfter: (f.retryAfter as RetryAfter | null | undefined) ?? null,
       path: str(f.path),

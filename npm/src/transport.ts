@@ -5,9 +5,9 @@
 
 import type * as ClientGlue from '../wasm/node/clientele_client.cjs';
 import { ClienteleError, invalidArgument, toClienteleError } from './errors.js';
-import { call, callClient, ensureClient, headerList, opts, parse, toJson } from './raw.js';
+import { call, callClient, ensureClient, headerList, opts, parse, str, toJson } from './raw.js';
 import type { HeadersInput } from './raw.js';
-import type { Algorithm, Header, HttpRequest } from './types.js';
+import type { Algorithm, AppInfo, ClientEvent, Header, HttpRequest } from './types.js';
 
 /** What `fetch` is given: always a string URL and a plain init. */
 export interface FetchInit {
@@ -55,6 +55,19 @@ export interface TransportOptions {
   sleep?: ((ms: number, signal: AbortSignal | undefined) => Promise<void>) | undefined;
   /** A random number in [0, 1) for the backoff's jitter; default `Math.random`. */
   random?: (() => number) | undefined;
+  /**
+   * Your application, named in the `User-Agent` after Clientele's own part (like Stripe's
+   * `appInfo`), so the provider's support can tell your requests apart. Not sent from browsers,
+   * which do not let a page set a `User-Agent`.
+   */
+  appInfo?: AppInfo | undefined;
+  /**
+   * Called with each event of every call, as the core's engine reports it: a request sent
+   * (method, URL, attempt, headers with credentials hidden and personal data masked), a response
+   * received (status, request id, elapsed time), a request that failed, a retry scheduled (wait,
+   * reason). For logs and metrics; it cannot change the call, and what it throws is ignored.
+   */
+  onEvent?: ((event: ClientEvent) => void) | undefined;
 }
 
 /** Per-call options of every client method. */
@@ -72,6 +85,64 @@ export interface ReceivedResponse {
   status: number;
   headers: Header[];
   body: Uint8Array;
+}
+
+/** What the answer of a call was, beside its value: from `.withResponse()`. */
+export interface ResponseInfo {
+  /** The status of the final answer. */
+  readonly status: number;
+  /** Its headers, as received. */
+  readonly headers: Header[];
+  /** The provider's id of the request (quote it to their support), when it sent one. */
+  readonly requestId: string | null;
+  /** Attempts of the operation's request: 1, plus its retries (a token request is not one). */
+  readonly attempts: number;
+}
+
+/** A value with the response it came from. */
+export interface WithResponse<T, R = ResponseInfo> {
+  readonly data: T;
+  readonly response: R;
+}
+
+/**
+ * What every client method returns: a `Promise` of the value that also offers the answer's
+ * metadata, as in `const { data, response } = await bloc.getCustomer(id).withResponse()`.
+ * `R` is `ResponseInfo | null` for `accessToken`, which sends nothing while its token is fresh.
+ */
+export class ClientPromise<T, R = ResponseInfo> extends Promise<T> {
+  readonly #answer: Promise<WithResponse<T, R>>;
+
+  /** @internal */
+  constructor(answer: Promise<WithResponse<T, R>>) {
+    super((resolve) => resolve(undefined as T));
+    this.#answer = answer;
+  }
+
+  // `then` and friends on a derived promise make plain promises, not ClientPromises.
+  static override get [Symbol.species](): PromiseConstructor {
+    return Promise;
+  }
+
+  /** The value and the answer's status, headers, request id and attempts. */
+  withResponse(): Promise<WithResponse<T, R>> {
+    return this.#answer;
+  }
+
+  override then<A = T, B = never>(
+    onFulfilled?: ((value: T) => A | PromiseLike<A>) | null,
+    onRejected?: ((reason: unknown) => B | PromiseLike<B>) | null,
+  ): Promise<A | B> {
+    return this.#answer.then((answer) => answer.data).then(onFulfilled, onRejected);
+  }
+
+  override catch<B = never>(onRejected?: ((reason: unknown) => B | PromiseLike<B>) | null): Promise<T | B> {
+    return this.then(undefined, onRejected);
+  }
+
+  override finally(onFinally?: (() => void) | null): Promise<T> {
+    return this.then().finally(onFinally);
+  }
 }
 
 /** The engine's options in its own units (milliseconds and seconds), as the core names them. */
@@ -107,6 +178,47 @@ export interface Io {
   now: () => Date;
   sleep: (ms: number, signal: AbortSignal | undefined) => Promise<void>;
   random: () => number;
+  appInfo: AppInfo | undefined;
+  /** The identity every call sends (JSON), made by the core on the first call. */
+  identity: string | undefined;
+  onEvent: ((event: ClientEvent) => void) | undefined;
+}
+
+/**
+ * The runtime and OS this runs on, for the `User-Agent`; `undefined` in a browser, which sends
+ * its own `User-Agent` and would send a CORS preflight for the retry header.
+ */
+export function describeRuntime(): { runtime: string; os: string } | undefined {
+  const g = globalThis as {
+    Deno?: { version?: { deno?: unknown }; build?: { os?: unknown; arch?: unknown } };
+    Bun?: { version?: unknown };
+    EdgeRuntime?: unknown;
+    navigator?: { userAgent?: unknown };
+    process?: { versions?: { node?: unknown }; platform?: unknown; arch?: unknown };
+  };
+  const os = (platform: unknown, arch: unknown): string =>
+    typeof platform === 'string' ? (typeof arch === 'string' ? `${platform} ${arch}` : platform) : 'unknown';
+  // Deno and Bun also define `process` (Node compatibility): asked first.
+  if (typeof g.Deno?.version?.deno === 'string') return { runtime: `deno/${g.Deno.version.deno}`, os: os(g.Deno.build?.os, g.Deno.build?.arch) };
+  if (typeof g.Bun?.version === 'string') return { runtime: `bun/${g.Bun.version}`, os: os(g.process?.platform, g.process?.arch) };
+  if (typeof g.EdgeRuntime === 'string') return { runtime: `edge-light/${g.EdgeRuntime}`, os: 'unknown' };
+  if (g.navigator?.userAgent === 'Cloudflare-Workers') return { runtime: 'workerd', os: 'unknown' };
+  if (typeof g.process?.versions?.node === 'string') return { runtime: `node/${g.process.versions.node}`, os: os(g.process.platform, g.process.arch) };
+  if (inBrowser()) return undefined;
+  return { runtime: 'unknown', os: 'unknown' };
+}
+
+/** The identity of this client's calls (`{userAgent, retryHeader}` JSON), by the core. */
+function identity(io: Io): string {
+  if (io.identity === undefined) {
+    const here = describeRuntime();
+    const app = io.appInfo === undefined ? undefined : toJson(io.appInfo, 'appInfo');
+    io.identity = toJson(
+      here === undefined ? { retryHeader: false } : { userAgent: callClient((raw) => raw.userAgent('npm', here.runtime, here.os, app)), retryHeader: true },
+      'identity',
+    );
+  }
+  return io.identity;
 }
 
 const whole = (value: unknown, name: string): number | undefined => {
@@ -126,6 +238,9 @@ export function io(
   if (options.fetch !== undefined && typeof options.fetch !== 'function') throw invalidArgument('fetch', '`fetch` must be a function');
   if (options.sleep !== undefined && typeof options.sleep !== 'function') throw invalidArgument('sleep', '`sleep` must be a function');
   if (options.random !== undefined && typeof options.random !== 'function') throw invalidArgument('random', '`random` must be a function');
+  if (options.onEvent !== undefined && typeof options.onEvent !== 'function') throw invalidArgument('onEvent', '`onEvent` must be a function');
+  const appInfo = options.appInfo === undefined ? undefined : opts(options.appInfo, 'appInfo');
+  if (appInfo !== undefined) str(appInfo.name, 'appInfo.name');
   const choices: Partial<EngineOptions> = {
     timeoutMs: whole(options.timeoutMs, 'timeoutMs'),
     maxRetries: whole(retries.maxRetries, 'retries.maxRetries'),
@@ -135,7 +250,16 @@ export function io(
     tokenRefreshMarginS: whole(options.refreshMarginSeconds, 'refreshMarginSeconds'),
     resignAfterS: whole(options.resignAfterSeconds, 'resignAfterSeconds'),
   };
-  return { choices, fetch: options.fetch, now, sleep: options.sleep ?? sleep, random: options.random ?? Math.random };
+  return {
+    choices,
+    fetch: options.fetch,
+    now,
+    sleep: options.sleep ?? sleep,
+    random: options.random ?? Math.random,
+    appInfo: appInfo as AppInfo | undefined,
+    identity: undefined,
+    onEvent: options.onEvent,
+  };
 }
 
 /** The engine's options for one call (JSON): the client's and the call's choices; the engine's defaults for the rest. */
@@ -230,6 +354,8 @@ type Action =
 
 /** The raw engine call both providers' calls look like to the loop below. */
 interface EngineCall {
+  identify(identity: string): void;
+  takeEvents(): string;
   start(): string;
   onResponse(status: number, headers: string, body: Uint8Array, now: string, jitter: number): string;
   onFailure(failure: Failure, now: string, jitter: number): string;
@@ -247,6 +373,20 @@ export interface Hooks {
   token?(): Promise<{ token: string; expiresAt?: string | undefined }>;
 }
 
+/** The end of a call: its final answer (none when it sent nothing) and how many requests it sent. */
+export interface Answer {
+  response: ReceivedResponse | undefined;
+  attempts: number;
+}
+
+/** The metadata of an answer, for `withResponse()`. */
+export function responseInfo(answer: Answer): ResponseInfo | null {
+  const r = answer.response;
+  if (r === undefined) return null;
+  const requestId = callClient((raw) => raw.responseRequestId(toJson(r.headers, 'headers'))) ?? null;
+  return { status: r.status, headers: r.headers, requestId, attempts: answer.attempts };
+}
+
 /**
  * Runs one call of the engine to its end: performs each action it returns and reports the outcome,
  * until it is done (resolving to the final answer) or fails (rejecting with its `ClienteleError`,
@@ -260,9 +400,26 @@ async function drive(
   signal: AbortSignal | undefined,
   hooks: Hooks,
   shared?: Map<string, Promise<ReceivedResponse>>,
-): Promise<ReceivedResponse> {
+): Promise<Answer> {
   const now = (): string => io.now().toISOString();
-  const step = (f: () => string): Action => callClient(() => parse<Action>(f()));
+  const onEvent = io.onEvent;
+  const report = (): void => {
+    if (onEvent === undefined) return;
+    for (const event of parse<ClientEvent[]>(engine.takeEvents())) {
+      try {
+        onEvent(event);
+      } catch {
+        // A listener cannot change or break the call.
+      }
+    }
+  };
+  const step = (f: () => string): Action => {
+    try {
+      return callClient(() => parse<Action>(f()));
+    } finally {
+      report();
+    }
+  };
   let last: ReceivedResponse | undefined;
   let lastFailure: unknown;
   const send = (request: HttpRequest, timeoutMs: number, purpose: string): Promise<ReceivedResponse> => {
@@ -282,6 +439,8 @@ async function drive(
     return Promise.race([pending, aborted]);
   };
   try {
+    const who = identity(io);
+    callClient(() => engine.identify(who));
     let action = step(() => engine.start());
     for (;;) {
       switch (action.action) {
@@ -323,7 +482,7 @@ async function drive(
           break;
         }
         case 'done':
-          return last ?? { status: 200, headers: [], body: new Uint8Array() };
+          return { response: last, attempts: action.attempts };
       }
     }
   } catch (thrown) {
@@ -343,7 +502,7 @@ export async function runBloc(
   operation: object | string,
   io: Io,
   options: RequestOptions = {},
-): Promise<ReceivedResponse> {
+): Promise<Answer> {
   const o = opts(options);
   checkSignal(o.signal);
   const settings = callOptions(io, o);
@@ -351,6 +510,8 @@ export async function runBloc(
   const context = bloc();
   const raw = callClient((r) => new r.BlocCall(toJson(operation, 'operation'), settings));
   const engine: EngineCall = {
+    identify: (identity) => raw.identify(identity),
+    takeEvents: () => raw.takeEvents(),
     start: () => raw.start(context, io.now().toISOString()),
     onResponse: (s, h, b, n, j) => raw.onResponse(s, h, b, n, j),
     onFailure: (f, n, j) => raw.onFailure(f, n, j),
@@ -367,7 +528,7 @@ export async function runOffBlocks(
   io: Io,
   options: RequestOptions,
   hooks: Hooks,
-): Promise<ReceivedResponse> {
+): Promise<Answer> {
   const o = opts(options);
   checkSignal(o.signal);
   const settings = callOptions(io, o);
@@ -375,6 +536,8 @@ export async function runOffBlocks(
   const s = session();
   const raw = callClient((r) => new r.OffBlocksCall(toJson(operation, 'operation'), settings));
   const engine: EngineCall = {
+    identify: (identity) => raw.identify(identity),
+    takeEvents: () => raw.takeEvents(),
     start: () => raw.start(s, io.now().toISOString()),
     onResponse: (st, h, b, n, j) => raw.onResponse(s, st, h, b, n, j),
     onFailure: (f, n, j) => raw.onFailure(f, n, j),

@@ -6,6 +6,7 @@ export type {
   Address,
   Algorithm,
   ApiCredentials,
+  AppInfo,
   ApiErrorKind,
   BlocEventType,
   BlocWebhookEvent,
@@ -23,6 +24,7 @@ export type {
   Delivery,
   DigestAlgorithm,
   Environment,
+  FieldKind,
   Gender,
   Header,
   HttpRequest,
@@ -49,3 +51,5 @@ export type {
   SyncData,
   VerifiedSignatureSummary,
 } from '../wasm/node/clientele_wasm.cjs';
+/** Something that happened during a client's call (for `onEvent`), as the core's engine reports it. */
+export type { Event as ClientEvent } from '../wasm/node/clientele_wasm.cjs';

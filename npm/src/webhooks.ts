@@ -92,7 +92,7 @@ export function classifyOffBlocksWebhook(
   return call((raw) => parse<Delivery>(raw.offblocksWebhookClassify(toJson(event, 'event'), s.alreadySeen === true, last)));
 }
 
-/** What `OffBlocksWebhookDeduplicator.toJSON()` returns, to persist and restore with `fromJSON`. */
+/** What `OffBlocksWebhookDeduplicator.toJSON()` returns, to persist and give to `restore`. */
 export type OffBlocksWebhookDeduplicatorState = { readonly [member: string]: unknown };
 
 /**
@@ -119,13 +119,21 @@ export class OffBlocksWebhookDeduplicator {
     return call(() => parse<Delivery>(this.#raw.observe(toJson(event, 'event'))));
   }
 
-  /** The state, to persist between runs (`JSON.stringify(deduplicator)` works too). */
-  toJSON(): OffBlocksWebhookDeduplicatorState {
-    return call(() => parse<OffBlocksWebhookDeduplicatorState>(this.#raw.toJSON()));
+  /** The state as JSON text, to persist between runs and give to `restore`. */
+  save(): string {
+    return call(() => this.#raw.toJSON());
   }
 
-  /** Restores persisted state (the object from `toJSON`, or its JSON text). */
-  static fromJSON(state: OffBlocksWebhookDeduplicatorState | string): OffBlocksWebhookDeduplicator {
+  /** The state as an object (so `JSON.stringify(deduplicator)` saves it too). */
+  toJSON(): OffBlocksWebhookDeduplicatorState {
+    return parse<OffBlocksWebhookDeduplicatorState>(this.save());
+  }
+
+  /**
+   * A deduplicator with saved state (the text from `save`, or the object from `toJSON`); throws
+   * `invalid_argument` for anything else.
+   */
+  static restore(state: OffBlocksWebhookDeduplicatorState | string): OffBlocksWebhookDeduplicator {
     const text = typeof state === 'string' ? state : toJson(state, 'state');
     adopting = call((raw) => raw.OffBlocksWebhookDeduplicator.fromJSON(text));
     try {

@@ -49,6 +49,33 @@ await check('an OffBlocksClient with an API secret is refused; with a token and 
   return (refused === 'unsafe_browser_credentials' && started.startsWith('https://')) || `${refused} / ${started}`;
 });
 
+await check('in a page a client sends no User-Agent and no X-Clientele-Retry (CORS), still retries, and reports events', async () => {
+  const sent = [];
+  const events = [];
+  const client = new BlocClient({
+    secretKey: 'sk_test_synthetic0000000000',
+    dangerouslyAllowBrowser: true,
+    appInfo: { name: 'PageApp', version: '1.0' },
+    onEvent: (e) => events.push(e.event),
+    sleep: async () => {},
+    fetch: async (url, init) => {
+      sent.push(init.headers.map(([name]) => name.toLowerCase()));
+      const body = JSON.stringify({ success: true, data: { id: '64105f5d7f1b4b36103f870e', customer_type: 'Personal', status: 'active', environment: 'test' } });
+      return sent.length === 1 ? new Response('', { status: 503 }) : new Response(body, { status: 200, headers: { 'x-request-id': 'req_page' } });
+    },
+  });
+  const { data, response } = await client.getCustomer('64105f5d7f1b4b36103f870e').withResponse();
+  const names = sent.flat();
+  const ok =
+    data.id === '64105f5d7f1b4b36103f870e' &&
+    response.requestId === 'req_page' &&
+    response.attempts === 2 &&
+    !names.includes('user-agent') &&
+    !names.includes('x-clientele-retry') &&
+    events.join() === 'request_sent,response_received,retry_scheduled,request_sent,response_received';
+  return ok || JSON.stringify({ names, events, response });
+});
+
 await check('responses parse in the page without any key (fetch Headers, Uint8Array body)', () => {
   const body = new TextEncoder().encode(JSON.stringify({ success: true, data: { id: '64105f5d7f1b4b36103f870e', customer_type: 'Personal', status: 'active', environment: 'test', updated_at: '0001-01-01T00:00:00Z' } }));
   const customer = Bloc.parseGetCustomer({ status: 200, headers: new Headers({ 'content-type': 'application/json' }), body });

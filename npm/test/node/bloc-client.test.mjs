@@ -2,7 +2,7 @@
 // retries (same request, Retry-After honoured), timeouts and aborts, paging.
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import { Bloc, BlocClient, ClienteleError, isApiError, isTransportError, isValidationError } from 'clientele';
+import { Bloc, BlocClient, ClienteleError, coreVersion, isApiError, isTransportError, isValidationError } from 'clientele';
 import { bloc, header, serve } from './helpers.mjs';
 
 const KEY = 'sk_test_synthetic0000000000';
@@ -220,7 +220,7 @@ test('an injected fetch is used, and a throwing one becomes network_error', asyn
     },
   });
   assert.equal((await client.getCustomer(ID)).id, ID);
-  assert.deepEqual(seen, [[`https://api.blochq.io/v1/customers/${ID}`, 'GET', [['Authorization', `Bearer ${KEY}`], ['Accept', 'application/json']]]]);
+  assert.deepEqual(seen, [[`https://api.blochq.io/v1/customers/${ID}`, 'GET', [['Authorization', `Bearer ${KEY}`], ['Accept', 'application/json'], ['User-Agent', `clientele/${coreVersion()} (npm node/${process.versions.node}; ${process.platform} ${process.arch})`]]]]);
   const broken = new BlocClient({ secretKey: KEY, retries: false, fetch: () => Promise.reject(new TypeError('offline')) });
   const offline = await broken.getCustomer(ID).catch((e) => e);
   assert.equal(offline.code, 'network_error');

@@ -19,7 +19,11 @@ function script(c) {
     previous: undefined,
     failures: [],
     controller: new AbortController(),
+    events: [],
   };
+  // The events as the fixtures write them: headers as a name -> value map.
+  s.onEvent = (event) =>
+    s.events.push('headers' in event ? { ...event, headers: Object.fromEntries(event.headers.map((h) => [h.name, h.value])) } : event);
   s.now = () => new Date(s.clock);
   s.random = () => {
     const j = s.jitter[Math.min(s.draws, s.jitter.length - 1)] ?? 0.5;
@@ -47,6 +51,13 @@ function script(c) {
     for (const [name, value] of Object.entries(want.headers ?? {})) {
       if (header(init.headers, name) !== value) s.failures.push(`step ${i}: header ${name} is ${header(init.headers, name)}, expected ${value}`);
     }
+    for (const [name, pattern] of Object.entries(want.headersMatching ?? {})) {
+      const value = header(init.headers, name);
+      if (value === undefined || !new RegExp(pattern).test(value)) s.failures.push(`step ${i}: header ${name} is ${value}, expected to match ${pattern}`);
+    }
+    for (const name of want.headersAbsent ?? []) {
+      if (header(init.headers, name) !== undefined) s.failures.push(`step ${i}: header ${name} was sent: ${header(init.headers, name)}`);
+    }
     if (want.body !== undefined && (init.body ?? '') !== want.body) s.failures.push(`step ${i}: body ${init.body} != ${want.body}`);
     if (want.signatureCreated !== undefined && !header(init.headers, 'Signature-Input')?.includes(`;created=${want.signatureCreated};`)) {
       s.failures.push(`step ${i}: Signature-Input ${header(init.headers, 'Signature-Input')} lacks created=${want.signatureCreated}`);
@@ -72,10 +83,15 @@ function script(c) {
 
 function outcome(c, s, result, before) {
   assert.deepEqual(s.waits, c.waits, 'waits');
+  if (c.events !== undefined) {
+    if (s.events.length !== c.events.length) s.failures.push(`events ${JSON.stringify(s.events)} != ${JSON.stringify(c.events)}`);
+    else subset(c.events, s.events, 'events', s.failures);
+  }
   assert.equal(s.next, s.steps.length, `${s.next} of ${s.steps.length} steps were sent`);
   if ('value' in c.expect) {
     if (!result.ok) assert.fail(`expected a value, got ${result.error?.code}: ${result.error?.message}`);
-    subset(c.expect.value, result.value, 'value', s.failures);
+    subset(c.expect.value, result.value.data, 'value', s.failures);
+    if (c.expect.response !== undefined) subset(c.expect.response, result.value.response, 'response', s.failures);
   } else {
     if (result.ok) assert.fail(`expected an error, got ${JSON.stringify(result.value)}`);
     const e = result.error;
@@ -94,7 +110,12 @@ function outcome(c, s, result, before) {
   assert.deepEqual(s.failures, []);
 }
 
-const settle = (promise) => promise.then((value) => ({ ok: true, value }), (error) => ({ ok: false, error }));
+/** A call's value and its answer's metadata (`withResponse()`; a stream has none). */
+const settle = (promise) =>
+  (typeof promise.withResponse === 'function' ? promise.withResponse() : promise.then((data) => ({ data, response: undefined }))).then(
+    (value) => ({ ok: true, value }),
+    (error) => ({ ok: false, error }),
+  );
 
 const blocFixture = load('client/bloc.json');
 for (const c of blocFixture.cases) {
@@ -107,6 +128,8 @@ for (const c of blocFixture.cases) {
       now: s.now,
       sleep: s.sleep,
       random: s.random,
+      appInfo: c.appInfo,
+      onEvent: s.onEvent,
       ...(c.options?.maxRetries === undefined ? {} : { retries: { maxRetries: c.options.maxRetries } }),
     });
     const options = { signal: s.controller.signal };
@@ -156,26 +179,32 @@ for (const c of obFixture.cases) {
       now: s.now,
       sleep: s.sleep,
       random: s.random,
+      appInfo: c.appInfo,
+      onEvent: s.onEvent,
       ...(c.options?.maxRetries === undefined ? {} : { retries: { maxRetries: c.options.maxRetries } }),
     });
     if (c.initialToken) {
       // A token the provider gave earlier: obtained while it was still far from expiry.
       const real = s.clock;
       s.clock = Date.parse('2000-01-01T00:00:00Z');
-      await client.getAccessToken();
+      await client.accessToken();
       s.clock = real;
       asked = 0;
     }
+    s.events = []; // the events of the case's call only
     const options = { signal: s.controller.signal };
     const input = c.input;
     const run = {
       create_customer: () => client.createCustomer(input.input, { ...options, idempotencyKey: input.idempotencyKey }),
       get_customer: () => client.getCustomer(input.customerId, options),
       deactivate_customer: () => client.deactivateCustomer(input.customerId, { ...options, idempotencyKey: input.idempotencyKey }),
-      access_token: async () => {
-        const t = await client.getAccessToken(options);
-        return typeof t === 'string' ? { token: t } : t;
-      },
+      access_token: () => ({
+        withResponse: () =>
+          client
+            .accessToken(options)
+            .withResponse()
+            .then(({ data, response }) => ({ data: typeof data === 'string' ? { token: data } : data, response })),
+      }),
     }[c.operation];
     assert.ok(run, `no client method for ${c.operation}`);
     outcome(c, s, await settle(run()), []);

@@ -301,15 +301,15 @@ for (const c of obWebhooks.cases) {
     }));
 }
 
-test('offblocks/webhooks.json: the deduplicator survives JSON.stringify and fromJSON', () => {
+test('offblocks/webhooks.json: the deduplicator survives save/restore and JSON.stringify', () => {
   const c = obWebhooks.cases[0];
   const first = new OffBlocksWebhookDeduplicator(100);
   const event = parseOffBlocksWebhook(c.deliveries[0].body);
   assert.equal(first.observe(event), 'new');
-  const restored = OffBlocksWebhookDeduplicator.fromJSON(JSON.parse(JSON.stringify(first)));
+  const restored = OffBlocksWebhookDeduplicator.restore(JSON.parse(JSON.stringify(first)));
   assert.equal(restored.observe(event), 'duplicate');
-  assert.equal(OffBlocksWebhookDeduplicator.fromJSON(JSON.stringify(first)).observe(event), 'duplicate');
-  assert.throws(() => OffBlocksWebhookDeduplicator.fromJSON('{"nope":1}'), { code: 'invalid_argument' });
+  assert.equal(OffBlocksWebhookDeduplicator.restore(first.save()).observe(event), 'duplicate');
+  assert.throws(() => OffBlocksWebhookDeduplicator.restore('{"nope":1}'), { code: 'invalid_argument' });
 });
 
 /** An r||s ECDSA signature as DER (for the DER path of `finish`). */

@@ -202,7 +202,7 @@ test('tokens: refreshed before they expire, one refresh for concurrent calls', a
   assert.equal(issued, 2);
   assert.equal(header(server.received.at(-1), 'authorization'), 'Bearer short-2');
   const expiresAt = new Date((Math.floor(t / 1000) + 120) * 1000).toISOString().replace('.000Z', 'Z');
-  assert.deepEqual(await offblocks.getAccessToken(), { token: 'short-2', expiresAt, tokenType: 'Bearer' });
+  assert.deepEqual(await offblocks.accessToken(), { token: 'short-2', expiresAt, tokenType: 'Bearer' });
 });
 
 test('a 401 refreshes the token and rebuilds once (same Idempotency-Key and body); a second 401 is thrown', async () => {

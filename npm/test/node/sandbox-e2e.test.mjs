@@ -107,7 +107,7 @@ test('Bloc end to end: issues, create, pages, get, update, KYC tier 1, webhook',
 
 test('OffBlocks end to end: signed create, idempotency, challenge, simulator, transitions, webhooks', async () => {
   const client = offblocks();
-  const token = await client.getAccessToken();
+  const token = await client.accessToken();
   await fetch(`${url}/offblocks/v1/auth/signing`, {
     method: 'PUT',
     headers: { authorization: `Bearer ${typeof token === 'string' ? token : token.token}` },
