@@ -161,7 +161,7 @@ public final class OffBlocksClient: Sendable {
 
     /// Checks the challenge a created customer carries, before the wallet signs it.
     public func openChallenge(_ customer: OffBlocksCustomer) throws -> Challenge {
-        try openChallenge(encoded: customer.challenge ?? "", chainId: customer.chainId, now: io.now())
+        try Clientele.openChallenge(encoded: customer.challenge ?? "", chainId: customer.chainId, now: io.now())
     }
 
     /// Fetches the customer's current challenge and checks it.
@@ -169,7 +169,7 @@ public final class OffBlocksClient: Sendable {
         _ customer: OffBlocksCustomer, timeout: TimeInterval? = nil, maxRetries: Int? = nil
     ) async throws -> Challenge {
         let encoded = try await run(.getChallenge(customerId: customer.id), timeout, maxRetries, offblocksParseChallenge)
-        return try openChallenge(encoded: encoded, chainId: customer.chainId, now: io.now())
+        return try Clientele.openChallenge(encoded: encoded, chainId: customer.chainId, now: io.now())
     }
 
     /// Submits the wallet's `personal_sign` signature of the challenge's message, after checking
