@@ -83,6 +83,13 @@ echo "$pkg/Tests/ClienteleTests/Quickstart.swift" >>"$wanted"
 find "$pkg/Package.swift" "$pkg/Sources" "$pkg/Tests" -type f | grep -vxF -f "$wanted" | xargs -r rm -f
 
 # --- build and test inside the trixie root -----------------------------------------------------
+# One run at a time per Swift root: every checkout mounts its package at the same place in it,
+# so two runs at once (two worktrees, a CI clone) would build and test each other's files.
+exec 9>"$cache/swift-trixie.lock"
+if ! flock -n 9; then
+  echo "waiting for another swift/test.sh run to release $swift_root"
+  flock 9 || skip "could not lock the Swift root"
+fi
 mnt="$swift_root/clientele"
 mounted=()
 source tests/e2e/sandbox.sh
