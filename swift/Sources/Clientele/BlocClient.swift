@@ -18,12 +18,16 @@ public final class BlocClient: Sendable {
     ///   - secretKey: `sk_test_...` or `sk_live_...`; the environment follows the key.
     ///   - baseUrl: only for a local sandbox (`http://127.0.0.1:4010/v1`); the default is Bloc's API.
     ///   - options: time limits and retries; `invalid_argument` for a negative value.
+    ///   - appInfo: your application, named in the `User-Agent` of every request.
+    ///   - onEvent: called with every event of every call (request sent, response received,
+    ///     request failed, retry scheduled), masked; what it throws is ignored.
     ///   - now: the clock (`Retry-After` dates; "today" for a date of birth is its UTC date).
     ///   - sleep: waits between attempts; cancelling the task must end it (`Task.sleep` does).
     ///   - random: jitter of the backoff, a value in `0..<1`.
     public init(
         secretKey: String, transport: any Transport = URLSessionTransport(), baseUrl: String? = nil,
-        options: ClientOptions = ClientOptions(), now: @escaping @Sendable () -> Date = { Date() },
+        options: ClientOptions = ClientOptions(), appInfo: AppInfo? = nil, onEvent: EventListener? = nil,
+        now: @escaping @Sendable () -> Date = { Date() },
         sleep: @escaping @Sendable (TimeInterval) async throws -> Void = { try await Task.sleep(nanoseconds: UInt64($0 * 1_000_000_000)) },
         random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }
     ) throws {
@@ -31,23 +35,33 @@ public final class BlocClient: Sendable {
         context = try baseUrl.map { try bloc.withBaseUrl(baseUrl: $0) } ?? bloc
         self.options = options
         engineOptions = try options.engine()
-        io = HostIO(transport: transport, now: now, sleep: sleep, random: random)
+        io = HostIO(
+            transport: transport, now: now, sleep: sleep, random: random, identity: Host.identity(app: appInfo),
+            events: EventSink(listener: onEvent))
     }
 
-    /// Runs `operation` through the engine and parses its final answer with `parse`.
-    private func run<T>(
+    /// Runs `operation` through the engine; the value `parse` reads from its final answer, with
+    /// the answer's metadata. Every operation goes through here.
+    private func call<T>(
         _ operation: BlocOperation, _ timeout: TimeInterval?, _ maxRetries: Int?, _ parse: (HttpResponse) throws -> T
-    ) async throws -> T {
+    ) async throws -> Response<T> {
         let options = timeout == nil && maxRetries == nil
             ? engineOptions : try self.options.engine(timeout: timeout, maxRetries: maxRetries)
-        return try parse(try await io.run(BlocCall(operation: operation, options: options), context))
+        return try await io.run(BlocCall(operation: operation, options: options), context).parsed(parse)
     }
 
     /// One page of customers (`GET /customers`).
     public func listCustomers(
         _ query: CustomerListQuery = blocDefaultListQuery(), timeout: TimeInterval? = nil, maxRetries: Int? = nil
     ) async throws -> CustomerPage {
-        try await run(.listCustomers(query: query), timeout, maxRetries, blocParseListCustomers)
+        try await listCustomersWithResponse(query, timeout: timeout, maxRetries: maxRetries).value
+    }
+
+    /// `listCustomers`, with the answer's metadata.
+    public func listCustomersWithResponse(
+        _ query: CustomerListQuery = blocDefaultListQuery(), timeout: TimeInterval? = nil, maxRetries: Int? = nil
+    ) async throws -> Response<CustomerPage> {
+        try await call(.listCustomers(query: query), timeout, maxRetries, blocParseListCustomers)
     }
 
     /// Every customer, page after page as the core's pager decides (one request per page, each
@@ -62,7 +76,7 @@ public final class BlocClient: Sendable {
                 do {
                     let pager = CustomerPager(query: query)
                     while let next = pager.nextQuery() {
-                        let page = try await run(.listCustomers(query: next), timeout, maxRetries, blocParseListCustomers)
+                        let page = try await listCustomers(next, timeout: timeout, maxRetries: maxRetries)
                         try pager.advance(page: page)
                         for customer in page.customers { continuation.yield(customer) }
                     }
@@ -86,52 +100,111 @@ public final class BlocClient: Sendable {
 
     /// `GET /customers/{id}`.
     public func getCustomer(_ customerId: String, timeout: TimeInterval? = nil, maxRetries: Int? = nil) async throws -> Customer {
-        try await run(.getCustomer(customerId: customerId), timeout, maxRetries, blocParseGetCustomer)
+        try await getCustomerWithResponse(customerId, timeout: timeout, maxRetries: maxRetries).value
+    }
+
+    /// `getCustomer`, with the answer's metadata.
+    public func getCustomerWithResponse(
+        _ customerId: String, timeout: TimeInterval? = nil, maxRetries: Int? = nil
+    ) async throws -> Response<Customer> {
+        try await call(.getCustomer(customerId: customerId), timeout, maxRetries, blocParseGetCustomer)
     }
 
     /// `POST /customers`. A 5xx answer is not retried: the customer may have been created.
     public func createCustomer(
         _ payload: CustomerCreateRequest, timeout: TimeInterval? = nil, maxRetries: Int? = nil
     ) async throws -> Customer {
-        try await run(.createCustomer(payload: payload), timeout, maxRetries, blocParseCreateCustomer)
+        try await createCustomerWithResponse(payload, timeout: timeout, maxRetries: maxRetries).value
+    }
+
+    /// `createCustomer`, with the answer's metadata.
+    public func createCustomerWithResponse(
+        _ payload: CustomerCreateRequest, timeout: TimeInterval? = nil, maxRetries: Int? = nil
+    ) async throws -> Response<Customer> {
+        try await call(.createCustomer(payload: payload), timeout, maxRetries, blocParseCreateCustomer)
     }
 
     /// `PUT /customers/{id}`: a full replacement of the customer's details.
     public func updateCustomer(
         _ customerId: String, _ payload: CustomerUpdateRequest, timeout: TimeInterval? = nil, maxRetries: Int? = nil
     ) async throws -> Customer {
-        try await run(.updateCustomer(customerId: customerId, payload: payload), timeout, maxRetries, blocParseUpdateCustomer)
+        try await updateCustomerWithResponse(customerId, payload, timeout: timeout, maxRetries: maxRetries).value
     }
 
-    /// KYC tier 1; the date of birth must not be after today, the UTC date of the client's clock.
+    /// `updateCustomer`, with the answer's metadata.
+    public func updateCustomerWithResponse(
+        _ customerId: String, _ payload: CustomerUpdateRequest, timeout: TimeInterval? = nil, maxRetries: Int? = nil
+    ) async throws -> Response<Customer> {
+        try await call(.updateCustomer(customerId: customerId, payload: payload), timeout, maxRetries, blocParseUpdateCustomer)
+    }
+
+    /// KYC tier 1; the date of birth must not be after `today`, by default the UTC date of the
+    /// client's clock.
     public func upgradeKycTier1(
-        _ customerId: String, _ payload: KycTier1Upgrade, timeout: TimeInterval? = nil, maxRetries: Int? = nil
+        _ customerId: String, _ payload: KycTier1Upgrade, today: DateComponents? = nil, timeout: TimeInterval? = nil,
+        maxRetries: Int? = nil
     ) async throws -> Customer {
-        try await run(
-            .kycTier1Upgrade(customerId: customerId, payload: payload, today: nil), timeout, maxRetries, blocParseKycUpgrade)
+        try await upgradeKycTier1WithResponse(customerId, payload, today: today, timeout: timeout, maxRetries: maxRetries).value
+    }
+
+    /// `upgradeKycTier1`, with the answer's metadata.
+    public func upgradeKycTier1WithResponse(
+        _ customerId: String, _ payload: KycTier1Upgrade, today: DateComponents? = nil, timeout: TimeInterval? = nil,
+        maxRetries: Int? = nil
+    ) async throws -> Response<Customer> {
+        try await call(
+            .kycTier1Upgrade(customerId: customerId, payload: payload, today: today), timeout, maxRetries, blocParseKycUpgrade)
     }
 
     /// KYC tier 2: a means of identification.
     public func upgradeKycTier2(
         _ customerId: String, _ payload: KycTier2Upgrade, timeout: TimeInterval? = nil, maxRetries: Int? = nil
     ) async throws -> Customer {
-        try await run(.kycTier2Upgrade(customerId: customerId, payload: payload), timeout, maxRetries, blocParseKycUpgrade)
+        try await upgradeKycTier2WithResponse(customerId, payload, timeout: timeout, maxRetries: maxRetries).value
+    }
+
+    /// `upgradeKycTier2`, with the answer's metadata.
+    public func upgradeKycTier2WithResponse(
+        _ customerId: String, _ payload: KycTier2Upgrade, timeout: TimeInterval? = nil, maxRetries: Int? = nil
+    ) async throws -> Response<Customer> {
+        try await call(.kycTier2Upgrade(customerId: customerId, payload: payload), timeout, maxRetries, blocParseKycUpgrade)
     }
 
     /// KYC tier 3: a further document.
     public func upgradeKycTier3(
         _ customerId: String, _ payload: KycTier3Upgrade, timeout: TimeInterval? = nil, maxRetries: Int? = nil
     ) async throws -> Customer {
-        try await run(.kycTier3Upgrade(customerId: customerId, payload: payload), timeout, maxRetries, blocParseKycUpgrade)
+        try await upgradeKycTier3WithResponse(customerId, payload, timeout: timeout, maxRetries: maxRetries).value
+    }
+
+    /// `upgradeKycTier3`, with the answer's metadata.
+    public func upgradeKycTier3WithResponse(
+        _ customerId: String, _ payload: KycTier3Upgrade, timeout: TimeInterval? = nil, maxRetries: Int? = nil
+    ) async throws -> Response<Customer> {
+        try await call(.kycTier3Upgrade(customerId: customerId, payload: payload), timeout, maxRetries, blocParseKycUpgrade)
     }
 
     /// The accepted means of identification.
     public func meansOfIdentification(timeout: TimeInterval? = nil, maxRetries: Int? = nil) async throws -> [MeansOfIdentification] {
-        try await run(.meansOfIdentification, timeout, maxRetries, blocParseMeansOfIdentification)
+        try await meansOfIdentificationWithResponse(timeout: timeout, maxRetries: maxRetries).value
+    }
+
+    /// `meansOfIdentification`, with the answer's metadata.
+    public func meansOfIdentificationWithResponse(
+        timeout: TimeInterval? = nil, maxRetries: Int? = nil
+    ) async throws -> Response<[MeansOfIdentification]> {
+        try await call(.meansOfIdentification, timeout, maxRetries, blocParseMeansOfIdentification)
     }
 
     /// Queues a KYC revalidation; returns Bloc's message.
     public func revalidateKyc(_ customerId: String, timeout: TimeInterval? = nil, maxRetries: Int? = nil) async throws -> String {
-        try await run(.revalidateKyc(customerId: customerId), timeout, maxRetries, blocParseRevalidateKyc)
+        try await revalidateKycWithResponse(customerId, timeout: timeout, maxRetries: maxRetries).value
+    }
+
+    /// `revalidateKyc`, with the answer's metadata.
+    public func revalidateKycWithResponse(
+        _ customerId: String, timeout: TimeInterval? = nil, maxRetries: Int? = nil
+    ) async throws -> Response<String> {
+        try await call(.revalidateKyc(customerId: customerId), timeout, maxRetries, blocParseRevalidateKyc)
     }
 }
