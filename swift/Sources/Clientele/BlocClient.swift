@@ -15,22 +15,27 @@ public final class BlocClient: Sendable {
     private let engineOptions: EngineOptions
 
     /// - Parameters:
-    ///   - secretKey: `sk_test_...` or `sk_live_...`; the environment follows the key.
+    ///   - secretKey: `sk_test_...` or `sk_live_...`; the environment follows the key. The key is
+    ///     a server secret: inside an iOS app a LIVE key is refused (`unsafe_app_credentials`, the
+    ///     core's rule) unless `dangerouslyAllowInApp`; test keys stay usable for development.
     ///   - baseUrl: only for a local sandbox (`http://127.0.0.1:4010/v1`); the default is Bloc's API.
     ///   - options: time limits and retries; `invalid_argument` for a negative value.
     ///   - appInfo: your application, named in the `User-Agent` of every request.
     ///   - onEvent: called with every event of every call (request sent, response received,
     ///     request failed, retry scheduled), masked; what it throws is ignored.
+    ///   - dangerouslyAllowInApp: accept a live key inside an app, where anyone who installs it
+    ///     can extract it. Don't.
     ///   - now: the clock (`Retry-After` dates; "today" for a date of birth is its UTC date).
     ///   - sleep: waits between attempts; cancelling the task must end it (`Task.sleep` does).
     ///   - random: jitter of the backoff, a value in `0..<1`.
     public init(
         secretKey: String, transport: any Transport = URLSessionTransport(), baseUrl: String? = nil,
         options: ClientOptions = ClientOptions(), appInfo: AppInfo? = nil, onEvent: EventListener? = nil,
-        now: @escaping @Sendable () -> Date = { Date() },
+        dangerouslyAllowInApp: Bool = false, now: @escaping @Sendable () -> Date = { Date() },
         sleep: @escaping @Sendable (TimeInterval) async throws -> Void = { try await Task.sleep(nanoseconds: UInt64($0 * 1_000_000_000)) },
         random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }
     ) throws {
+        try checkBlocKeyPlacement(secretKey: secretKey, placement: Host.placement, dangerouslyAllow: dangerouslyAllowInApp)
         let bloc = try Bloc(secretKey: secretKey)
         context = try baseUrl.map { try bloc.withBaseUrl(baseUrl: $0) } ?? bloc
         self.options = options

@@ -1,8 +1,22 @@
 import Foundation
 
 /// What only the host can tell the core: the platform it runs on. The core decides what follows
-/// (the `User-Agent` it builds).
+/// (the `User-Agent` it builds, where a server secret may go).
 enum Host {
+    /// Where the clients run: `.app` inside an iOS, iPadOS, tvOS, watchOS or visionOS app (Mac
+    /// Catalyst included), `.server` anywhere else (macOS and Linux tools and servers).
+    /// Task-local so the tests can simulate an app on Linux (`Host.$placement.withValue(.app)`);
+    /// nothing else sets it.
+    @TaskLocal static var placement: Placement = platformPlacement
+
+    static var platformPlacement: Placement {
+        #if os(iOS) || os(tvOS) || os(watchOS) || os(visionOS) || targetEnvironment(macCatalyst)
+            return .app
+        #else
+            return .server
+        #endif
+    }
+
     /// The compiler's version, as `swift/<major>.<minor>` (the runtime part of the `User-Agent`;
     /// not the language mode, which `#if swift` would give). Compile-time: Swift has no runtime
     /// query for it.

@@ -49,12 +49,16 @@ public final class OffBlocksClient: Sendable {
     ///   - baseUrl: `offblocksSandboxBaseUrl()`, `offblocksLiveBaseUrl()` or a local emulator.
     ///   - signing: `offblocksDefaultSigningConfig(keyId:)` with the id of your registered key.
     ///   - tokenSource: `.provider { ... }` in an app, `.credentials(...)` on a server, or `.fixed`.
+    ///     Inside an iOS app, `.credentials` for the live API are refused
+    ///     (`unsafe_app_credentials`, the core's rule) unless `dangerouslyAllowInApp`.
     ///   - signer: `.key(...)` to sign in the core, `.external(...)` for a key kept elsewhere.
     ///   - challengePaths: where the ownership challenge lives, if not at the default paths.
     ///   - options: time limits, retries, token refresh margin, re-signing age.
     ///   - appInfo: your application, named in the `User-Agent` of every request.
     ///   - onEvent: called with every event of every call (request sent, response received,
     ///     request failed, retry scheduled), masked; what it throws is ignored.
+    ///   - dangerouslyAllowInApp: accept the live API secret inside an app, where anyone who
+    ///     installs it can extract it. Use a token provider instead.
     ///   - now: the clock (signature `created`, token expiry, `Retry-After` dates, challenge checks).
     ///   - sleep: waits between attempts; cancelling the task must end it (`Task.sleep` does).
     ///   - random: jitter of the backoff, a value in `0..<1`.
@@ -63,7 +67,7 @@ public final class OffBlocksClient: Sendable {
         baseUrl: String, signing: SigningConfig, tokenSource: TokenSource, signer: RequestSigner,
         challengePaths: ChallengePaths? = nil, transport: any Transport = URLSessionTransport(),
         options: ClientOptions = ClientOptions(), appInfo: AppInfo? = nil, onEvent: EventListener? = nil,
-        now: @escaping @Sendable () -> Date = { Date() },
+        dangerouslyAllowInApp: Bool = false, now: @escaping @Sendable () -> Date = { Date() },
         sleep: @escaping @Sendable (TimeInterval) async throws -> Void = { try await Task.sleep(nanoseconds: UInt64($0 * 1_000_000_000)) },
         random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) },
         newIdempotencyKey: @escaping @Sendable () -> String = { UUID().uuidString.lowercased() }
@@ -71,6 +75,7 @@ public final class OffBlocksClient: Sendable {
         let source: Clientele.TokenSource
         switch tokenSource {
         case .credentials(let credentials):
+            try checkOffBlocksSecretPlacement(baseUrl: baseUrl, placement: Host.placement, dangerouslyAllow: dangerouslyAllowInApp)
             source = .credentials(credentials: credentials)
             tokens = nil
         case .provider(let provider):

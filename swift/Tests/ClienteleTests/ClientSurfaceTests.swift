@@ -15,11 +15,11 @@ final class ClientSurfaceTests: XCTestCase {
 
     private func offBlocks(
         _ baseUrl: String, _ source: OffBlocksClient.TokenSource, transport: Transport = FunctionTransport { _ in throw URLError(.badURL) },
-        onEvent: EventListener? = nil
+        dangerouslyAllowInApp: Bool = false, onEvent: EventListener? = nil
     ) throws -> OffBlocksClient {
         try OffBlocksClient(
             baseUrl: baseUrl, signing: offblocksDefaultSigningConfig(keyId: "test-key-ecc-p384"), tokenSource: source,
-            signer: .key(try key()), transport: transport, onEvent: onEvent,
+            signer: .key(try key()), transport: transport, onEvent: onEvent, dangerouslyAllowInApp: dangerouslyAllowInApp,
             now: { [now] in now }, sleep: { _ in }, random: { 0.5 })
     }
 
