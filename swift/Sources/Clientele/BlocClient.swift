@@ -69,32 +69,33 @@ public final class BlocClient: Sendable {
         try await call(.listCustomers(query: query), timeout, maxRetries, blocParseListCustomers)
     }
 
-    /// Every customer, page after page as the core's pager decides (one request per page, each
-    /// retried like any call); the stream ends with `paging_ignored` if Bloc repeats a page.
-    /// `timeout` and `maxRetries` apply to each page. Stopping the iteration cancels the request
-    /// in flight.
+    /// Every page of customers from `query.page` on, as the core's pager walks them (one request
+    /// per page, each retried like any call; `paging_ignored` if Bloc repeats a page). Lazy: a
+    /// page is requested only when the loop asks for it. Cancellable: leaving the loop sends
+    /// nothing more, and cancelling its task ends the request in flight (`aborted`).
+    /// `timeout` and `maxRetries` apply to each page.
+    public func customerPages(
+        _ query: CustomerListQuery = blocDefaultListQuery(), timeout: TimeInterval? = nil, maxRetries: Int? = nil
+    ) -> AsyncThrowingStream<CustomerPage, Error> {
+        let walk = PageWalk(pager: CustomerPager(query: query)) { [self] next in
+            try await listCustomers(next, timeout: timeout, maxRetries: maxRetries)
+        }
+        return AsyncThrowingStream(unfolding: { try await walk.next() })
+    }
+
+    /// Every customer, page after page (`customerPages`, one customer at a time): lazy and
+    /// cancellable in the same way; the next page is requested when the loop has taken every
+    /// customer of the last one.
     public func customers(
         _ query: CustomerListQuery = blocDefaultListQuery(), timeout: TimeInterval? = nil, maxRetries: Int? = nil
     ) -> AsyncThrowingStream<Customer, Error> {
-        AsyncThrowingStream { continuation in
-            let task = Task {
-                do {
-                    let pager = CustomerPager(query: query)
-                    while let next = pager.nextQuery() {
-                        let page = try await listCustomers(next, timeout: timeout, maxRetries: maxRetries)
-                        try pager.advance(page: page)
-                        for customer in page.customers { continuation.yield(customer) }
-                    }
-                    continuation.finish()
-                } catch {
-                    continuation.finish(throwing: error)
-                }
-            }
-            continuation.onTermination = { _ in task.cancel() }
-        }
+        let walk = CustomerWalk(PageWalk(pager: CustomerPager(query: query)) { [self] next in
+            try await listCustomers(next, timeout: timeout, maxRetries: maxRetries)
+        })
+        return AsyncThrowingStream(unfolding: { try await walk.next() })
     }
 
-    /// Every customer in one array (`customers(_:)` collected).
+    /// Every customer in one array (`customers(_:)` collected): only for lists known to be small.
     public func allCustomers(
         _ query: CustomerListQuery = blocDefaultListQuery(), timeout: TimeInterval? = nil, maxRetries: Int? = nil
     ) async throws -> [Customer] {
@@ -211,5 +212,68 @@ public final class BlocClient: Sendable {
         _ customerId: String, timeout: TimeInterval? = nil, maxRetries: Int? = nil
     ) async throws -> Response<String> {
         try await call(.revalidateKyc(customerId: customerId), timeout, maxRetries, blocParseRevalidateKyc)
+    }
+}
+
+/// One walk through the pages of customers: the core's pager says which page comes next and
+/// when there is none; this only fetches it when asked. After an error it is over.
+final class PageWalk: @unchecked Sendable {
+    private let lock = NSLock()
+    private let pager: CustomerPager
+    private let fetch: @Sendable (CustomerListQuery) async throws -> CustomerPage
+    private var over = false
+
+    init(pager: CustomerPager, fetch: @escaping @Sendable (CustomerListQuery) async throws -> CustomerPage) {
+        self.pager = pager
+        self.fetch = fetch
+    }
+
+    private func locked<T>(_ body: () -> T) -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        return body()
+    }
+
+    /// The next page, or nil when the pager has seen every page (or the walk ended with an error).
+    func next() async throws -> CustomerPage? {
+        guard !locked({ over }), let query = pager.nextQuery() else { return nil }
+        do {
+            let page = try await fetch(query)
+            try pager.advance(page: page)
+            return page
+        } catch {
+            locked { over = true }
+            throw error
+        }
+    }
+}
+
+/// The customers of a `PageWalk`, one at a time: the next page is fetched only when every
+/// customer of the last one has been taken.
+final class CustomerWalk: @unchecked Sendable {
+    private let lock = NSLock()
+    private let pages: PageWalk
+    private var pending: [Customer] = []
+
+    init(_ pages: PageWalk) { self.pages = pages }
+
+    private func take() -> Customer? {
+        lock.lock()
+        defer { lock.unlock() }
+        return pending.isEmpty ? nil : pending.removeFirst()
+    }
+
+    private func hold(_ customers: [Customer]) {
+        lock.lock()
+        defer { lock.unlock() }
+        pending = customers
+    }
+
+    func next() async throws -> Customer? {
+        while true {
+            if let customer = take() { return customer }
+            guard let page = try await pages.next() else { return nil }
+            hold(page.customers)
+        }
     }
 }
