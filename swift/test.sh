@@ -83,6 +83,13 @@ echo "$pkg/Tests/ClienteleTests/Quickstart.swift" >>"$wanted"
 find "$pkg/Package.swift" "$pkg/Sources" "$pkg/Tests" -type f | grep -vxF -f "$wanted" | xargs -r rm -f
 
 # --- build and test inside the trixie root -----------------------------------------------------
+# One run at a time per Swift root: every checkout mounts its package at the same place in it,
+# so two runs at once (two worktrees, a CI clone) would build and test each other's files.
+exec 9>"$cache/swift-trixie.lock"
+if ! flock -n 9; then
+  echo "waiting for another swift/test.sh run to release $swift_root"
+  flock 9 || skip "could not lock the Swift root"
+fi
 mnt="$swift_root/clientele"
 mounted=()
 source tests/e2e/sandbox.sh
@@ -108,9 +115,14 @@ cp /etc/resolv.conf "$swift_root/etc/resolv.conf" 2>/dev/null || true
 log="$root_dir/target/swift/xctest.log"
 start=$(date +%s)
 build_log="$root_dir/target/swift/build.log"
+# The compiler also writes each module's symbol graph (its public API): OperationListTests checks
+# the module Clientele against tests/fixtures/operations.json with it.
+graphs=/clientele/package/.build/symbol-graphs
+mkdir -p "$pkg/.build/symbol-graphs"
 chroot "$swift_root" /bin/sh -c '
   cd /clientele/package &&
-  swift build --build-tests -Xlinker -L/clientele/rustlib -Xlinker -rpath -Xlinker /clientele/rustlib
+  swift build --build-tests -Xlinker -L/clientele/rustlib -Xlinker -rpath -Xlinker /clientele/rustlib \
+    -Xswiftc -emit-symbol-graph -Xswiftc -emit-symbol-graph-dir -Xswiftc '"$graphs"'
 ' >"$build_log" 2>&1
 build_status=$?
 grep -E "error:" "$build_log" | sort -u | head -n 40
@@ -120,7 +132,7 @@ echo "swift build: $(($(date +%s) - start)) s, $(grep -E "warning:" "$build_log"
 # The end-to-end tests (SandboxE2ETests) reach the sandbox on the host: loopback is shared.
 e2e_start "$root_dir/target/swift" || fail "the end-to-end tests need the sandbox, which did not start"
 # SWIFT_TEST_FILTER (a regular expression of test names) runs only some tests, while working.
-chroot "$swift_root" /usr/bin/env CLIENTELE_FIXTURES=/clientele/fixtures \
+chroot "$swift_root" /usr/bin/env CLIENTELE_FIXTURES=/clientele/fixtures CLIENTELE_SYMBOL_GRAPH="$graphs" \
   CLIENTELE_SANDBOX="$CLIENTELE_SANDBOX" CLIENTELE_WALLET_URL="$CLIENTELE_WALLET_URL" \
   SWIFT_TEST_FILTER="${SWIFT_TEST_FILTER:-}" /bin/sh -c \
   'cd /clientele/package && swift test --skip-build --disable-swift-testing ${SWIFT_TEST_FILTER:+--filter "$SWIFT_TEST_FILTER"}' >"$log" 2>&1

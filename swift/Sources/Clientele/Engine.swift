@@ -8,12 +8,23 @@ import Foundation
 /// whether to retry and after how long, when to get or refresh a token, when to sign again, which
 /// error ends the call) is made by the engine (`BlocCall`, `OffBlocksCall`); this only performs
 /// its actions: send with the transport within the time limit, sleep, read the clock and the
-/// random source, sign, ask the token provider.
+/// random source, sign, ask the token provider; each call names the client (`identity`) and
+/// hands the engine's events to the client's listener after every step.
 struct HostIO: Sendable {
     let transport: any Transport
     let now: @Sendable () -> Date
     let sleep: @Sendable (TimeInterval) async throws -> Void
     let random: @Sendable () -> Double
+    let identity: Identity
+    let events: EventSink
+
+    /// The end of a call: the engine's final answer and how many times it sent the operation,
+    /// and the last answer received (none when nothing was sent: an access token still fresh).
+    struct Answer: Sendable {
+        let response: HttpResponse
+        let attempts: UInt32
+        let received: HttpResponse?
+    }
 
     /// What became of a request sent.
     enum Sent: Sendable {
@@ -44,26 +55,38 @@ struct HostIO: Sendable {
         }
     }
 
+    /// Runs `step` of a call, then delivers the events it produced (those of a failing step too).
+    private func step(_ takeEvents: () -> [Event], _ step: () throws -> Action) throws -> Action {
+        defer { events.deliver(takeEvents()) }
+        return try step()
+    }
+
     /// Runs a Bloc call to its final answer (or throws the error the engine ends it with).
-    func run(_ call: BlocCall, _ bloc: Bloc) async throws -> HttpResponse {
-        var action = try call.start(bloc: bloc, now: now())
+    func run(_ call: BlocCall, _ bloc: Bloc) async throws -> Answer {
+        call.identify(identity: identity)
+        let events = { call.takeEvents() }
+        var received: HttpResponse?
+        var action = try step(events) { try call.start(bloc: bloc, now: now()) }
         while true {
             switch action {
             case .send(let request, let timeoutMs, _, _):
                 switch await send(request, timeoutMs: timeoutMs) {
-                case .response(let response): action = try call.onResponse(response: response, now: now(), jitter: random())
+                case .response(let response):
+                    received = response
+                    action = try step(events) { try call.onResponse(response: response, now: now(), jitter: random()) }
                 // An abort ends the call: no jitter is drawn for it.
-                case .failure(.aborted): action = try call.onFailure(failure: .aborted, now: now(), jitter: 0)
-                case .failure(let failure): action = try call.onFailure(failure: failure, now: now(), jitter: random())
+                case .failure(.aborted): action = try step(events) { try call.onFailure(failure: .aborted, now: now(), jitter: 0) }
+                case .failure(let failure):
+                    action = try step(events) { try call.onFailure(failure: failure, now: now(), jitter: random()) }
                 }
             case .wait(let ms, _):
                 if await wait(ms: ms) {
-                    action = try call.onWaited(now: now())
+                    action = try step(events) { try call.onWaited(now: now()) }
                 } else {
-                    action = try call.onFailure(failure: .aborted, now: now(), jitter: 0)
+                    action = try step(events) { try call.onFailure(failure: .aborted, now: now(), jitter: 0) }
                 }
-            case .done(let response, _):
-                return response
+            case .done(let response, let attempts):
+                return Answer(response: response, attempts: attempts, received: received)
             case .sign, .obtainToken:
                 throw ClienteleError.Other(code: "internal", message: "the engine asked a Bloc call for a signature or a token")
             }
@@ -74,8 +97,11 @@ struct HostIO: Sendable {
     /// Token requests go through `shared`, the session's token requests in flight.
     func run(
         _ call: OffBlocksCall, _ session: OffBlocksSession, signer: RequestSigner, tokens: TokenGate?, shared: SharedRequests
-    ) async throws -> HttpResponse {
-        var action = try call.start(session: session, now: now())
+    ) async throws -> Answer {
+        call.identify(identity: identity)
+        let events = { call.takeEvents() }
+        var received: HttpResponse?
+        var action = try step(events) { try call.start(session: session, now: now()) }
         while true {
             switch action {
             case .send(let request, let timeoutMs, _, let purpose):
@@ -84,15 +110,19 @@ struct HostIO: Sendable {
                     : await send(request, timeoutMs: timeoutMs)
                 switch sent {
                 case .response(let response):
-                    action = try call.onResponse(session: session, response: response, now: now(), jitter: random())
-                case .failure(.aborted): action = try call.onFailure(failure: .aborted, now: now(), jitter: 0)
-                case .failure(let failure): action = try call.onFailure(failure: failure, now: now(), jitter: random())
+                    received = response
+                    action = try step(events) {
+                        try call.onResponse(session: session, response: response, now: now(), jitter: random())
+                    }
+                case .failure(.aborted): action = try step(events) { try call.onFailure(failure: .aborted, now: now(), jitter: 0) }
+                case .failure(let failure):
+                    action = try step(events) { try call.onFailure(failure: failure, now: now(), jitter: random()) }
                 }
             case .wait(let ms, _):
                 if await wait(ms: ms) {
-                    action = try call.onWaited(session: session, now: now())
+                    action = try step(events) { try call.onWaited(session: session, now: now()) }
                 } else {
-                    action = try call.onFailure(failure: .aborted, now: now(), jitter: 0)
+                    action = try step(events) { try call.onFailure(failure: .aborted, now: now(), jitter: 0) }
                 }
             case .sign(let base, let algorithm):
                 let signature: (Data, SignatureEncoding)
@@ -100,16 +130,16 @@ struct HostIO: Sendable {
                     signature = try await signer.signature(of: base, algorithm: algorithm)
                 } catch {
                     if Task.isCancelled || error is CancellationError {
-                        action = try call.onFailure(failure: .aborted, now: now(), jitter: 0)
+                        action = try step(events) { try call.onFailure(failure: .aborted, now: now(), jitter: 0) }
                         continue
                     }
                     throw error as? ClienteleError
                         ?? .Signature(code: "signer_failed", message: "the request signer failed (\(type(of: error)))")
                 }
                 if Task.isCancelled {
-                    action = try call.onFailure(failure: .aborted, now: now(), jitter: 0)
+                    action = try step(events) { try call.onFailure(failure: .aborted, now: now(), jitter: 0) }
                 } else {
-                    action = try call.onSignature(signature: signature.0, encoding: signature.1, now: now())
+                    action = try step(events) { try call.onSignature(signature: signature.0, encoding: signature.1, now: now()) }
                 }
             case .obtainToken:
                 guard let tokens else {
@@ -120,19 +150,21 @@ struct HostIO: Sendable {
                     token = try await tokens.obtain()
                 } catch {
                     if Task.isCancelled || error is CancellationError {
-                        action = try call.onFailure(failure: .aborted, now: now(), jitter: 0)
+                        action = try step(events) { try call.onFailure(failure: .aborted, now: now(), jitter: 0) }
                         continue
                     }
                     throw error as? ClienteleError
                         ?? .Credentials(code: "token_unavailable", message: "the token provider failed (\(type(of: error)))")
                 }
                 if Task.isCancelled {
-                    action = try call.onFailure(failure: .aborted, now: now(), jitter: 0)
+                    action = try step(events) { try call.onFailure(failure: .aborted, now: now(), jitter: 0) }
                 } else {
-                    action = try call.onToken(session: session, token: token.token, expiresAt: token.expiresAt, now: now())
+                    action = try step(events) {
+                        try call.onToken(session: session, token: token.token, expiresAt: token.expiresAt, now: now())
+                    }
                 }
-            case .done(let response, _):
-                return response
+            case .done(let response, let attempts):
+                return Answer(response: response, attempts: attempts, received: received)
             }
         }
     }

@@ -49,9 +49,16 @@ public final class OffBlocksClient: Sendable {
     ///   - baseUrl: `offblocksSandboxBaseUrl()`, `offblocksLiveBaseUrl()` or a local emulator.
     ///   - signing: `offblocksDefaultSigningConfig(keyId:)` with the id of your registered key.
     ///   - tokenSource: `.provider { ... }` in an app, `.credentials(...)` on a server, or `.fixed`.
+    ///     Inside an iOS app, `.credentials` for the live API are refused
+    ///     (`unsafe_app_credentials`, the core's rule) unless `dangerouslyAllowInApp`.
     ///   - signer: `.key(...)` to sign in the core, `.external(...)` for a key kept elsewhere.
     ///   - challengePaths: where the ownership challenge lives, if not at the default paths.
     ///   - options: time limits, retries, token refresh margin, re-signing age.
+    ///   - appInfo: your application, named in the `User-Agent` of every request.
+    ///   - onEvent: called with every event of every call (request sent, response received,
+    ///     request failed, retry scheduled), masked; what it throws is ignored.
+    ///   - dangerouslyAllowInApp: accept the live API secret inside an app, where anyone who
+    ///     installs it can extract it. Use a token provider instead.
     ///   - now: the clock (signature `created`, token expiry, `Retry-After` dates, challenge checks).
     ///   - sleep: waits between attempts; cancelling the task must end it (`Task.sleep` does).
     ///   - random: jitter of the backoff, a value in `0..<1`.
@@ -59,7 +66,8 @@ public final class OffBlocksClient: Sendable {
     public init(
         baseUrl: String, signing: SigningConfig, tokenSource: TokenSource, signer: RequestSigner,
         challengePaths: ChallengePaths? = nil, transport: any Transport = URLSessionTransport(),
-        options: ClientOptions = ClientOptions(), now: @escaping @Sendable () -> Date = { Date() },
+        options: ClientOptions = ClientOptions(), appInfo: AppInfo? = nil, onEvent: EventListener? = nil,
+        dangerouslyAllowInApp: Bool = false, now: @escaping @Sendable () -> Date = { Date() },
         sleep: @escaping @Sendable (TimeInterval) async throws -> Void = { try await Task.sleep(nanoseconds: UInt64($0 * 1_000_000_000)) },
         random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) },
         newIdempotencyKey: @escaping @Sendable () -> String = { UUID().uuidString.lowercased() }
@@ -67,6 +75,7 @@ public final class OffBlocksClient: Sendable {
         let source: Clientele.TokenSource
         switch tokenSource {
         case .credentials(let credentials):
+            try checkOffBlocksSecretPlacement(baseUrl: baseUrl, placement: Host.placement, dangerouslyAllow: dangerouslyAllowInApp)
             source = .credentials(credentials: credentials)
             tokens = nil
         case .provider(let provider):
@@ -80,7 +89,9 @@ public final class OffBlocksClient: Sendable {
         self.signer = signer
         self.options = options
         engineOptions = try options.engine()
-        io = HostIO(transport: transport, now: now, sleep: sleep, random: random)
+        io = HostIO(
+            transport: transport, now: now, sleep: sleep, random: random, identity: Host.identity(app: appInfo),
+            events: EventSink(listener: onEvent))
         self.newIdempotencyKey = newIdempotencyKey
     }
 
@@ -88,11 +99,19 @@ public final class OffBlocksClient: Sendable {
     /// the one held) by the same rules and retries as any call, and sends nothing else. A backend
     /// hands it to its apps.
     public func accessToken(timeout: TimeInterval? = nil, maxRetries: Int? = nil) async throws -> SessionToken {
-        _ = try await run(.accessToken, timeout, maxRetries) { $0 }
+        try await accessTokenWithResponse(timeout: timeout, maxRetries: maxRetries).value
+    }
+
+    /// `accessToken`, with the metadata of the token request's answer: `response` is nil when
+    /// nothing was sent (the token held, or one from the provider).
+    public func accessTokenWithResponse(
+        timeout: TimeInterval? = nil, maxRetries: Int? = nil
+    ) async throws -> (value: SessionToken, response: ResponseInfo?) {
+        let answer = try await run(.accessToken, timeout, maxRetries)
         guard let token = session.token() else {
             throw ClienteleError.Credentials(code: "token_unavailable", message: "the session holds no token")
         }
-        return token
+        return (token, answer.received.map { ResponseInfo($0, attempts: answer.attempts) })
     }
 
     /// Uses `token` from now on: one the token source gave earlier (an app's provider token kept
@@ -103,32 +122,59 @@ public final class OffBlocksClient: Sendable {
         try session.setToken(token: token, expiresAt: expiresAt)
     }
 
-    /// Runs `operation` through the engine and parses its final answer with `parse`.
-    private func run<T>(
-        _ operation: OffBlocksOperation, _ timeout: TimeInterval?, _ maxRetries: Int?, _ parse: (HttpResponse) throws -> T
-    ) async throws -> T {
+    /// Runs `operation` through the engine to its final answer.
+    private func run(_ operation: OffBlocksOperation, _ timeout: TimeInterval?, _ maxRetries: Int?) async throws -> HostIO.Answer {
         let options = timeout == nil && maxRetries == nil
             ? engineOptions : try self.options.engine(timeout: timeout, maxRetries: maxRetries)
         let call = OffBlocksCall(operation: operation, options: options)
-        return try parse(try await io.run(call, session, signer: signer, tokens: tokens, shared: tokenRequests))
+        return try await io.run(call, session, signer: signer, tokens: tokens, shared: tokenRequests)
+    }
+
+    /// Runs `operation`; the value `parse` reads from its final answer, with the answer's
+    /// metadata. Every operation but the access token goes through here.
+    private func call<T>(
+        _ operation: OffBlocksOperation, _ timeout: TimeInterval?, _ maxRetries: Int?, _ parse: (HttpResponse) throws -> T
+    ) async throws -> Response<T> {
+        try await run(operation, timeout, maxRetries).parsed(parse)
     }
 
     /// `POST /customers`; the answer carries the ownership challenge (`openChallenge`).
     public func createCustomer(
         _ input: OffBlocksCustomerCreate, idempotencyKey: String? = nil, timeout: TimeInterval? = nil, maxRetries: Int? = nil
     ) async throws -> OffBlocksCustomer {
+        try await createCustomerWithResponse(input, idempotencyKey: idempotencyKey, timeout: timeout, maxRetries: maxRetries).value
+    }
+
+    /// `createCustomer`, with the answer's metadata.
+    public func createCustomerWithResponse(
+        _ input: OffBlocksCustomerCreate, idempotencyKey: String? = nil, timeout: TimeInterval? = nil, maxRetries: Int? = nil
+    ) async throws -> Response<OffBlocksCustomer> {
         let key = idempotencyKey ?? newIdempotencyKey()
-        return try await run(.createCustomer(input: input, idempotencyKey: key), timeout, maxRetries, offblocksParseCreateCustomer)
+        return try await call(.createCustomer(input: input, idempotencyKey: key), timeout, maxRetries, offblocksParseCreateCustomer)
     }
 
     /// `GET /customers`.
     public func listCustomers(timeout: TimeInterval? = nil, maxRetries: Int? = nil) async throws -> [OffBlocksCustomer] {
-        try await run(.listCustomers, timeout, maxRetries, offblocksParseListCustomers)
+        try await listCustomersWithResponse(timeout: timeout, maxRetries: maxRetries).value
+    }
+
+    /// `listCustomers`, with the answer's metadata.
+    public func listCustomersWithResponse(
+        timeout: TimeInterval? = nil, maxRetries: Int? = nil
+    ) async throws -> Response<[OffBlocksCustomer]> {
+        try await call(.listCustomers, timeout, maxRetries, offblocksParseListCustomers)
     }
 
     /// `GET /customers/{id}`.
     public func getCustomer(_ customerId: String, timeout: TimeInterval? = nil, maxRetries: Int? = nil) async throws -> OffBlocksCustomer {
-        try await run(.getCustomer(customerId: customerId), timeout, maxRetries, offblocksParseGetCustomer)
+        try await getCustomerWithResponse(customerId, timeout: timeout, maxRetries: maxRetries).value
+    }
+
+    /// `getCustomer`, with the answer's metadata.
+    public func getCustomerWithResponse(
+        _ customerId: String, timeout: TimeInterval? = nil, maxRetries: Int? = nil
+    ) async throws -> Response<OffBlocksCustomer> {
+        try await call(.getCustomer(customerId: customerId), timeout, maxRetries, offblocksParseGetCustomer)
     }
 
     /// `PATCH /customers/{id}/deactivate` (from `active`), which also deactivates the customer's
@@ -136,8 +182,16 @@ public final class OffBlocksClient: Sendable {
     public func deactivateCustomer(
         _ customerId: String, idempotencyKey: String? = nil, timeout: TimeInterval? = nil, maxRetries: Int? = nil
     ) async throws -> OffBlocksCustomer? {
+        try await deactivateCustomerWithResponse(customerId, idempotencyKey: idempotencyKey, timeout: timeout, maxRetries: maxRetries)
+            .value
+    }
+
+    /// `deactivateCustomer`, with the answer's metadata.
+    public func deactivateCustomerWithResponse(
+        _ customerId: String, idempotencyKey: String? = nil, timeout: TimeInterval? = nil, maxRetries: Int? = nil
+    ) async throws -> Response<OffBlocksCustomer?> {
         let key = idempotencyKey ?? newIdempotencyKey()
-        return try await run(
+        return try await call(
             .deactivateCustomer(customerId: customerId, idempotencyKey: key), timeout, maxRetries, offblocksParseStatusChange)
     }
 
@@ -145,31 +199,56 @@ public final class OffBlocksClient: Sendable {
     public func activateCustomer(
         _ customerId: String, idempotencyKey: String? = nil, timeout: TimeInterval? = nil, maxRetries: Int? = nil
     ) async throws -> OffBlocksCustomer? {
+        try await activateCustomerWithResponse(customerId, idempotencyKey: idempotencyKey, timeout: timeout, maxRetries: maxRetries)
+            .value
+    }
+
+    /// `activateCustomer`, with the answer's metadata.
+    public func activateCustomerWithResponse(
+        _ customerId: String, idempotencyKey: String? = nil, timeout: TimeInterval? = nil, maxRetries: Int? = nil
+    ) async throws -> Response<OffBlocksCustomer?> {
         let key = idempotencyKey ?? newIdempotencyKey()
-        return try await run(
+        return try await call(
             .activateCustomer(customerId: customerId, idempotencyKey: key), timeout, maxRetries, offblocksParseStatusChange)
     }
 
     /// Sandbox only: moves a customer through verification.
-    public func simulatorVerify(
+    public func simulateVerification(
         _ customerId: String, idempotencyKey: String? = nil, timeout: TimeInterval? = nil, maxRetries: Int? = nil
     ) async throws {
+        try await simulateVerificationWithResponse(customerId, idempotencyKey: idempotencyKey, timeout: timeout, maxRetries: maxRetries)
+            .value
+    }
+
+    /// `simulateVerification`, with the answer's metadata.
+    public func simulateVerificationWithResponse(
+        _ customerId: String, idempotencyKey: String? = nil, timeout: TimeInterval? = nil, maxRetries: Int? = nil
+    ) async throws -> Response<Void> {
         let key = idempotencyKey ?? newIdempotencyKey()
-        try await run(
+        return try await call(
             .simulateVerification(customerId: customerId, idempotencyKey: key), timeout, maxRetries, offblocksParseSimulatorVerify)
     }
 
     /// Checks the challenge a created customer carries, before the wallet signs it.
     public func openChallenge(_ customer: OffBlocksCustomer) throws -> Challenge {
-        try openChallenge(encoded: customer.challenge ?? "", chainId: customer.chainId, now: io.now())
+        try Clientele.openChallenge(encoded: customer.challenge ?? "", chainId: customer.chainId, now: io.now())
     }
 
-    /// Fetches the customer's current challenge and checks it.
-    public func fetchChallenge(
+    /// Gets the customer's current challenge and checks it, before the wallet signs it.
+    public func getChallenge(
         _ customer: OffBlocksCustomer, timeout: TimeInterval? = nil, maxRetries: Int? = nil
     ) async throws -> Challenge {
-        let encoded = try await run(.getChallenge(customerId: customer.id), timeout, maxRetries, offblocksParseChallenge)
-        return try openChallenge(encoded: encoded, chainId: customer.chainId, now: io.now())
+        try await getChallengeWithResponse(customer, timeout: timeout, maxRetries: maxRetries).value
+    }
+
+    /// `getChallenge`, with the answer's metadata.
+    public func getChallengeWithResponse(
+        _ customer: OffBlocksCustomer, timeout: TimeInterval? = nil, maxRetries: Int? = nil
+    ) async throws -> Response<Challenge> {
+        let now = io.now
+        return try await call(.getChallenge(customerId: customer.id), timeout, maxRetries) { response in
+            try Clientele.openChallenge(encoded: try offblocksParseChallenge(response: response), chainId: customer.chainId, now: now())
+        }
     }
 
     /// Submits the wallet's `personal_sign` signature of the challenge's message, after checking
@@ -178,9 +257,20 @@ public final class OffBlocksClient: Sendable {
         _ customerId: String, _ challenge: Challenge, walletSignatureHex: String, idempotencyKey: String? = nil,
         timeout: TimeInterval? = nil, maxRetries: Int? = nil
     ) async throws -> OffBlocksCustomer? {
+        try await submitChallengeWithResponse(
+            customerId, challenge, walletSignatureHex: walletSignatureHex, idempotencyKey: idempotencyKey, timeout: timeout,
+            maxRetries: maxRetries
+        ).value
+    }
+
+    /// `submitChallenge`, with the answer's metadata.
+    public func submitChallengeWithResponse(
+        _ customerId: String, _ challenge: Challenge, walletSignatureHex: String, idempotencyKey: String? = nil,
+        timeout: TimeInterval? = nil, maxRetries: Int? = nil
+    ) async throws -> Response<OffBlocksCustomer?> {
         let submission = try acceptChallengeSignature(challenge: challenge, signatureHex: walletSignatureHex)
         let key = idempotencyKey ?? newIdempotencyKey()
-        return try await run(
+        return try await call(
             .submitChallenge(customerId: customerId, submission: submission, idempotencyKey: key), timeout, maxRetries,
             offblocksParseSubmitChallenge)
     }

@@ -21,7 +21,8 @@ public struct BlocWebhooks: Sendable {
 
 /// Receives OffBlocks webhook deliveries, which may repeat and arrive out of order: each one is
 /// parsed and classified as new, duplicate or stale. When OffBlocks gives you a public key,
-/// deliveries must also carry a valid RFC 9421 signature.
+/// deliveries must also carry a valid RFC 9421 signature. The deduplicator's memory (the event
+/// ids seen, the latest state per customer) can be saved and restored across restarts.
 public final class OffBlocksWebhooks: Sendable {
     private let publicKey: VerifyingKey?
     private let deduplicator: OffBlocksWebhookDeduplicator
@@ -32,15 +33,37 @@ public final class OffBlocksWebhooks: Sendable {
     ///   - publicKey: OffBlocks' key for delivery signatures, when it gives you one.
     ///   - capacity: how many event ids are remembered for deduplication (default from the core).
     ///   - maxAgeSeconds: the oldest signature accepted (default from the core).
-    public init(
+    public convenience init(
         publicKey: VerifyingKey? = nil, capacity: UInt32 = clientDefaults().webhookDedupeCapacity,
         maxAgeSeconds: UInt32 = clientDefaults().webhookMaxAgeS,
         now: @escaping @Sendable () -> Date = { Date() }
     ) {
+        self.init(OffBlocksWebhookDeduplicator(capacity: capacity), publicKey, maxAgeSeconds, now)
+    }
+
+    private init(
+        _ deduplicator: OffBlocksWebhookDeduplicator, _ publicKey: VerifyingKey?, _ maxAgeSeconds: UInt32,
+        _ now: @escaping @Sendable () -> Date
+    ) {
+        self.deduplicator = deduplicator
         self.publicKey = publicKey
-        deduplicator = OffBlocksWebhookDeduplicator(capacity: capacity)
         self.maxAgeSeconds = maxAgeSeconds
         self.now = now
+    }
+
+    /// A receiver that remembers what `save()` returned (its capacity included), e.g. after a
+    /// restart; anything else fails with `invalid_argument` (the core's check).
+    public static func restore(
+        state: String, publicKey: VerifyingKey? = nil, maxAgeSeconds: UInt32 = clientDefaults().webhookMaxAgeS,
+        now: @escaping @Sendable () -> Date = { Date() }
+    ) throws -> OffBlocksWebhooks {
+        OffBlocksWebhooks(try OffBlocksWebhookDeduplicator.restore(state: state), publicKey, maxAgeSeconds, now)
+    }
+
+    /// The deduplicator's state (JSON text: event ids and customer ids with their last update,
+    /// no personal data), to keep and hand to `restore(state:)` later.
+    public func save() -> String {
+        deduplicator.save()
     }
 
     /// Verifies (when a key is set: `url` and `headers` are then required), parses and classifies

@@ -7,7 +7,9 @@ import XCTest
 /// `Transport` checks every request the client sends and answers it, the clock starts at the
 /// case's `now` and moves only by the waits, the sleeper records the waits (and cancels the call
 /// during the `abortAtWait`-th), and the jitter values come in order (the last repeating). No
-/// network.
+/// network. The client names the case's `appInfo` in its `User-Agent`, its event listener records
+/// the events the case expects, and the operations run through their `...WithResponse` variant
+/// so the case's `expect.response` (status, request id, attempts) is checked too.
 final class ClientConformanceTests: XCTestCase {
     func testBlocExchanges() async throws {
         let fixture = Fixtures.load("client/bloc.json")
@@ -15,7 +17,8 @@ final class ClientConformanceTests: XCTestCase {
         let passed = await runCases("client/bloc.json") { c, script in
             let client = try BlocClient(
                 secretKey: ctx["secretKey"].string!, transport: script, baseUrl: ctx["baseUrl"].string!,
-                options: try options(c), now: { script.now() }, sleep: { try await script.sleep($0) }, random: { script.random() })
+                options: try options(c), appInfo: appInfo(c), onEvent: { script.record($0) }, now: { script.now() },
+                sleep: { try await script.sleep($0) }, random: { script.random() })
             let input = c["input"]
             let id = input["customerId"].string ?? ""
             switch c["operation"].string ?? "" {
@@ -27,10 +30,12 @@ final class ClientConformanceTests: XCTestCase {
             case "list_customers":
                 let page = try await client.listCustomers(try listQuery(input["query"]))
                 return .object(["customers": .array(page.customers.map(customerJSON)), "hasNext": .bool(page.hasNext)])
-            case "get_customer": return customerJSON(try await client.getCustomer(id))
-            case "create_customer": return customerJSON(try await client.createCustomer(createPayload(input["payload"])))
-            case "update_customer": return customerJSON(try await client.updateCustomer(id, updatePayload(input["payload"])))
-            case "kyc_tier1_upgrade": return customerJSON(try await client.upgradeKycTier1(id, tier1Payload(input["payload"])))
+            case "get_customer": return customerJSON(script.answer(try await client.getCustomerWithResponse(id)))
+            case "create_customer": return customerJSON(script.answer(try await client.createCustomerWithResponse(createPayload(input["payload"]))))
+            case "update_customer":
+                return customerJSON(script.answer(try await client.updateCustomerWithResponse(id, updatePayload(input["payload"]))))
+            case "kyc_tier1_upgrade":
+                return customerJSON(script.answer(try await client.upgradeKycTier1WithResponse(id, tier1Payload(input["payload"]))))
             case "means_of_identification":
                 return .array(try await client.meansOfIdentification().map { .string(meansOfIdWireValue(value: $0.name)) })
             case "revalidate_kyc": return .string(try await client.revalidateKyc(id))
@@ -58,8 +63,8 @@ final class ClientConformanceTests: XCTestCase {
             }
             let client = try OffBlocksClient(
                 baseUrl: ctx["baseUrl"].string!, signing: offblocksDefaultSigningConfig(keyId: ctx["keyId"].string!),
-                tokenSource: tokenSource, signer: .key(key), transport: script, options: try options(c),
-                now: { script.now() }, sleep: { try await script.sleep($0) }, random: { script.random() }, newIdempotencyKey: { "00000000-0000-4000-8000-000000000000" })
+                tokenSource: tokenSource, signer: .key(key), transport: script, options: try options(c), appInfo: appInfo(c),
+                onEvent: { script.record($0) }, now: { script.now() }, sleep: { try await script.sleep($0) }, random: { script.random() }, newIdempotencyKey: { "00000000-0000-4000-8000-000000000000" })
             defer {
                 let expected = c["providedTokens"].array.count
                 if provided.asked != expected { script.fail("the provider was asked \(provided.asked) times, expected \(expected)") }
@@ -75,17 +80,20 @@ final class ClientConformanceTests: XCTestCase {
             let key = input["idempotencyKey"].string
             switch c["operation"].string ?? "" {
             case "access_token":
-                let token = try await client.accessToken()
+                let (token, response) = try await client.accessTokenWithResponse()
+                script.response = response.map(responseJSON) ?? .null
                 return .object(["token": .string(token.token), "expiresAt": token.expiresAt.map(JSON.instant) ?? .null])
             case "create_customer":
                 let create = OffBlocksCustomerCreate(chainId: input["input"]["chainId"].string!, externalId: input["input"]["externalId"].string!)
-                return offBlocksCustomerJSON(try await client.createCustomer(create, idempotencyKey: key))
-            case "list_customers": return .array(try await client.listCustomers().map(offBlocksCustomerJSON))
-            case "get_customer": return offBlocksCustomerJSON(try await client.getCustomer(id))
-            case "deactivate_customer": return try await client.deactivateCustomer(id, idempotencyKey: key).map(offBlocksCustomerJSON) ?? .null
-            case "activate_customer": return try await client.activateCustomer(id, idempotencyKey: key).map(offBlocksCustomerJSON) ?? .null
+                return offBlocksCustomerJSON(script.answer(try await client.createCustomerWithResponse(create, idempotencyKey: key)))
+            case "list_customers": return .array(script.answer(try await client.listCustomersWithResponse()).map(offBlocksCustomerJSON))
+            case "get_customer": return offBlocksCustomerJSON(script.answer(try await client.getCustomerWithResponse(id)))
+            case "deactivate_customer":
+                return script.answer(try await client.deactivateCustomerWithResponse(id, idempotencyKey: key)).map(offBlocksCustomerJSON) ?? .null
+            case "activate_customer":
+                return script.answer(try await client.activateCustomerWithResponse(id, idempotencyKey: key)).map(offBlocksCustomerJSON) ?? .null
             case "simulate_verification":
-                try await client.simulatorVerify(id, idempotencyKey: key)
+                script.answer(try await client.simulateVerificationWithResponse(id, idempotencyKey: key))
                 return .null
             case let other: throw Unsupported(what: "operation \(other)")
             }
@@ -119,6 +127,46 @@ final class ClientConformanceTests: XCTestCase {
 private struct Unsupported: Error, CustomStringConvertible {
     let what: String
     var description: String { "this test does not map \(what)" }
+}
+
+/// The case's `appInfo`, which the client names in its `User-Agent`.
+private func appInfo(_ c: JSON) -> AppInfo? {
+    let app = c["appInfo"]
+    guard let name = app["name"].string else { return nil }
+    return AppInfo(name: name, version: app["version"].string, url: app["url"].string)
+}
+
+/// The metadata `expect.response` describes.
+private func responseJSON(_ r: ResponseInfo) -> JSON {
+    .object(["status": num(r.status), "requestId": opt(r.requestId), "attempts": num(r.attempts)])
+}
+
+/// An event as the fixtures write it (the core's serde names; headers as a name -> value map).
+func eventJSON(_ event: Event) -> JSON {
+    func headers(_ hs: [Header]) -> JSON { .object(Dictionary(hs.map { ($0.name, JSON.string($0.value)) }, uniquingKeysWith: { a, _ in a })) }
+    func failure(_ f: TransportFailure) -> String {
+        switch f {
+        case .timeout: return "timeout"
+        case .network: return "network"
+        case .aborted: return "aborted"
+        }
+    }
+    switch event {
+    case .requestSent(let method, let url, let attempt, let purpose, let hs):
+        return .object([
+            "event": .string("request_sent"), "method": .string(methodName(method)), "url": .string(url), "attempt": num(attempt),
+            "purpose": .string(purpose == .token ? "token" : "operation"), "headers": headers(hs),
+        ])
+    case .responseReceived(let status, let requestId, let elapsedMs, let attempt):
+        return .object([
+            "event": .string("response_received"), "status": num(status), "requestId": opt(requestId), "elapsedMs": num(elapsedMs),
+            "attempt": num(attempt),
+        ])
+    case .requestFailed(let f, let elapsedMs, let attempt):
+        return .object(["event": .string("request_failed"), "failure": .string(failure(f)), "elapsedMs": num(elapsedMs), "attempt": num(attempt)])
+    case .retryScheduled(let waitMs, let reason, let nextAttempt):
+        return .object(["event": .string("retry_scheduled"), "waitMs": num(waitMs), "reason": .string(reason), "nextAttempt": num(nextAttempt)])
+    }
 }
 
 /// The case's `options` (the engine's names and units) over the client defaults.
@@ -215,8 +263,12 @@ final class Script: Transport, @unchecked Sendable {
     private let abortAtWait: Int?
     private var previous: HttpRequest?
     private var recorded: [String] = []
+    private var events: [JSON] = []
+    private let expectedEvents: JSON
     /// What a `customers` stream yielded before it ended.
     var streamed: [JSON] = []
+    /// The metadata of the call's answer (`...WithResponse`).
+    var response: JSON = .null
 
     init(_ c: JSON) {
         steps = c["steps"].array
@@ -225,6 +277,17 @@ final class Script: Transport, @unchecked Sendable {
         clock = parseInstant(c["now"].string ?? "") ?? Date(timeIntervalSince1970: 0)
         jitter = c["jitter"].array.compactMap { if case .number(let n) = $0 { return n } else { return nil } }
         abortAtWait = c["abortAtWait"].int
+        expectedEvents = c["events"]
+    }
+
+    /// The client's event listener.
+    func record(_ event: Event) { locked { events.append(eventJSON(event)) } }
+
+    /// The value of a call's answer; keeps its metadata for `expect.response`.
+    @discardableResult
+    func answer<T>(_ r: Response<T>) -> T {
+        locked { response = responseJSON(r.info) }
+        return r.value
     }
 
     private func locked<T>(_ body: () throws -> T) rethrows -> T {
@@ -302,6 +365,17 @@ final class Script: Transport, @unchecked Sendable {
                 recorded.append("step \(i): header \(name) is \(Self.header(request, name) ?? "absent"), expected \(value)")
             }
         }
+        if case .object(let patterns) = want["headersMatching"] {
+            for (name, pattern) in patterns {
+                let value = Self.header(request, name)
+                if value.map({ $0.range(of: pattern.string ?? "", options: .regularExpression) == nil }) ?? true {
+                    recorded.append("step \(i): header \(name) is \(value ?? "absent"), expected to match \(pattern)")
+                }
+            }
+        }
+        for name in want["headersAbsent"].array.compactMap(\.string) {
+            if let value = Self.header(request, name) { recorded.append("step \(i): header \(name) was sent: \(value)") }
+        }
         if let body = want["body"].string, String(decoding: request.body, as: UTF8.self) != body {
             recorded.append("step \(i): body \(String(decoding: request.body, as: UTF8.self)) != \(body)")
         }
@@ -336,6 +410,12 @@ final class Script: Transport, @unchecked Sendable {
         if actualWaits.description != expectedWaits.description { fail("waits \(actualWaits) != \(expectedWaits)") }
         if sent != steps.count { fail("\(sent) of \(steps.count) steps were sent") }
         var failures: [String] = []
+        let (events, response) = locked { (self.events, self.response) }
+        if case .array(let want) = expectedEvents {
+            if want.count != events.count { failures.append("events \(JSON.array(events)) != \(expectedEvents)") }
+            else { subset(expectedEvents, .array(events), "events", &failures) }
+        }
+        if expect.has("response") { subset(expect["response"], response, "response", &failures) }
         switch (result, expect.has("value")) {
         case (.success(let value), true): subset(expect["value"], value, "value", &failures)
         case (.failure(let error), false):

@@ -251,7 +251,7 @@ final class SandboxE2ETests: XCTestCase {
         let signature = try await walletSign(Self.walletKey, challenge.message)
         let submitted = try await offblocks.submitChallenge(customer.id, challenge, walletSignatureHex: signature)
         XCTAssertTrue([nil, .screening, .verifying].contains(submitted?.status), "\(String(describing: submitted))")
-        try await offblocks.simulatorVerify(customer.id)
+        try await offblocks.simulateVerification(customer.id)
         let verified = try await offblocks.getCustomer(customer.id)
         XCTAssertEqual(verified.status, .active)
 
