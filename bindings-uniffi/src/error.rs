@@ -11,6 +11,7 @@ use crate::UtcDateTime;
 /// Text that may hold personal data, printed by no form of its holder (Kotlin `toString`, Swift
 /// `description` show only the type's name): read it with `reveal()`.
 #[derive(PartialEq, Eq, uniffi::Object)]
+#[uniffi::export(Eq)]
 pub struct UnmaskedText(String);
 
 #[uniffi::export]

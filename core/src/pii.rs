@@ -49,8 +49,11 @@ pub(crate) fn mask(kind: Kind, value: &str) -> String {
     }
 }
 
-/// Masks what looks like personal data in free text (a provider's error message): words with an
-/// `@` become `<email>`, and runs of 7 or more digits (phone numbers, BVNs) keep only their last 2.
+/// Masks what looks like personal data or a credential in free text (a provider's error
+/// message): words with an `@` become `<email>`; API keys (`sk_...`, `pk_...`), JWTs and other
+/// long mixed letter-and-digit tokens become `<redacted>` (ids in the usual UUID and 24-hex forms
+/// stay, they name things without granting anything); runs of 7 or more digits (phone numbers,
+/// BVNs) keep only their last 2.
 pub(crate) fn scrub_text(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for (i, word) in text.split(' ').enumerate() {
@@ -59,6 +62,16 @@ pub(crate) fn scrub_text(text: &str) -> String {
         }
         if word.contains('@') {
             out.push_str("<email>");
+            continue;
+        }
+        let core =
+            word.trim_matches(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'));
+        if is_id(core) {
+            out.push_str(word);
+            continue;
+        }
+        if looks_like_credential(core) {
+            out.push_str(&word.replace(core, "<redacted>"));
             continue;
         }
         let mut digits = String::new();
@@ -79,6 +92,29 @@ pub(crate) fn scrub_text(text: &str) -> String {
         }
     }
     out
+}
+
+/// Whether a word of free text looks like a credential: an API key (`sk_...`, `pk_...`), a JWT
+/// (three base64url parts), or a long token mixing letters and digits that is not an id.
+fn looks_like_credential(word: &str) -> bool {
+    let token_char =
+        |c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | '+' | '/' | '=');
+    if word.len() < 16 || !word.chars().all(token_char) {
+        return false;
+    }
+    if word.starts_with("sk_") || word.starts_with("pk_") {
+        return true;
+    }
+    let jwt = word.split('.').count() == 3 && word.split('.').all(|p| !p.is_empty());
+    let mixed =
+        word.chars().any(|c| c.is_ascii_alphabetic()) && word.chars().any(|c| c.is_ascii_digit());
+    jwt || (mixed && word.len() >= 20)
+}
+
+/// Whether a word is an id in the usual forms (a UUID, a 24-hex Bloc id): it names something
+/// without granting anything, and support needs it.
+fn is_id(word: &str) -> bool {
+    crate::offblocks::uuid(word).is_ok() || crate::bloc::check_customer_id(word).is_ok()
 }
 
 /// A `Debug` wrapper that prints a string masked.
@@ -205,6 +241,30 @@ mod tests {
             "<image, 26 chars>"
         );
         assert_eq!(mask(Kind::Secret, "x"), "<redacted>");
+    }
+
+    #[test]
+    fn credentials_in_free_text_are_redacted_but_ids_stay() {
+        assert_eq!(
+            scrub_text(
+                "bad key sk_live_leakyleakyleaky0123, token eyJhbGciOiJFUzM4NCJ9.eyJzdWIiOiJ4In0.c2ln refused"
+            ),
+            "bad key <redacted>, token <redacted> refused"
+        );
+        assert_eq!(
+            scrub_text("secret api-secret-do-not-print-9f3a is wrong"),
+            "secret <redacted> is wrong"
+        );
+        assert_eq!(
+            scrub_text(
+                "customer 123e4567-e89b-12d3-a456-426614174000 or 6410612c7f1b4b36103f872a at 2025-07-01T22:50:04.095Z"
+            ),
+            "customer 123e4567-e89b-12d3-a456-426614174000 or 6410612c7f1b4b36103f872a at 2025-07-01T22:50:04.095Z"
+        );
+        assert_eq!(
+            scrub_text("invalid_state_transition"),
+            "invalid_state_transition"
+        );
     }
 
     #[test]

@@ -9,7 +9,7 @@ extension ClienteleError: LocalizedError, CustomStringConvertible {
     /// `server_error`, `decode_failed`, `timeout`, `network_error`, `aborted`, ...
     public var code: String {
         switch self {
-        case .Validation(let code, _, _), .Api(let code, _, _, _, _, _, _, _, _),
+        case .Validation(let code, _, _), .Api(let code, _, _, _, _, _, _, _, _, _),
             .Decode(let code, _, _, _, _), .Credentials(let code, _), .Config(let code, _),
             .Webhook(let code, _), .Signature(let code, _), .Challenge(let code, _),
             .Transport(let code, _, _, _), .Other(let code, _):
@@ -20,7 +20,7 @@ extension ClienteleError: LocalizedError, CustomStringConvertible {
     /// The readable message; never contains secrets or personal data.
     public var message: String {
         switch self {
-        case .Validation(_, let message, _), .Api(_, let message, _, _, _, _, _, _, _),
+        case .Validation(_, let message, _), .Api(_, let message, _, _, _, _, _, _, _, _),
             .Decode(_, let message, _, _, _), .Credentials(_, let message), .Config(_, let message),
             .Webhook(_, let message), .Signature(_, let message), .Challenge(_, let message),
             .Transport(_, let message, _, _), .Other(_, let message):
@@ -32,6 +32,14 @@ extension ClienteleError: LocalizedError, CustomStringConvertible {
     public var issues: [Issue] {
         if case .Validation(_, _, let issues) = self { return issues }
         return []
+    }
+
+    /// The provider's message exactly as it sent it, personal data included, for an API error:
+    /// for a deliberate look while debugging, never for logs or users. Every printed form of the
+    /// error (`description`, `localizedDescription`, `providerMessage`) has it masked.
+    public func unmaskedProviderMessage() -> String? {
+        if case .Api(_, _, _, _, _, _, _, _, _, let unmasked) = self { return unmasked?.reveal() }
+        return nil
     }
 
     /// The readable message (what `localizedDescription` shows).

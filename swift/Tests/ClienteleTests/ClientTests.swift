@@ -79,7 +79,7 @@ final class ClientTests: XCTestCase {
         server.on("/v1/customers", .init(status: 401, body: #"{"success":false,"message":"Unauthorized"}"#, headers: ["X-Request-Id": "req_1"]))
         let client = try bloc()
         let e = await expectError { try await client.getCustomer(customerId) }
-        guard case .Api(let code, let message, let provider, let status, let retryable, _, _, let requestId, _) = e else {
+        guard case .Api(let code, let message, let provider, let status, let retryable, _, _, let requestId, _, _) = e else {
             return XCTFail("\(String(describing: e))")
         }
         XCTAssertEqual(code, "unauthorized")
@@ -98,7 +98,7 @@ final class ClientTests: XCTestCase {
         let client = try bloc()
         let notFound = await expectError { try await client.getCustomer(customerId) }
         XCTAssertEqual(notFound?.code, "not_found")
-        if case .Api(_, _, _, _, _, _, _, _, let providerMessage) = notFound { XCTAssertEqual(providerMessage, "customer not found") }
+        if case .Api(_, _, _, _, _, _, _, _, let providerMessage, _) = notFound { XCTAssertEqual(providerMessage, "customer not found") }
         let conflict = await expectError { try await client.createCustomer(goodPayload()) }
         XCTAssertEqual(conflict?.code, "conflict")
         XCTAssertEqual(server.received.count, 2)
@@ -120,7 +120,7 @@ final class ClientTests: XCTestCase {
         server.on("/v1/customers", .init(status: 429, headers: ["Retry-After": "3600"]))
         let client = try bloc()
         let e = await expectError { try await client.listCustomers() }
-        guard case .Api(_, _, _, _, let retryable, let seconds, _, _, _) = e else { return XCTFail("\(String(describing: e))") }
+        guard case .Api(_, _, _, _, let retryable, let seconds, _, _, _, _) = e else { return XCTFail("\(String(describing: e))") }
         XCTAssertEqual(seconds, 3600)
         XCTAssertTrue(retryable)
         XCTAssertEqual(server.received.count, 1)

@@ -157,7 +157,7 @@ func errorShape(_ e: ClienteleError) -> JSON {
         "issues": .array(e.issues.map { .object(["path": .string($0.path), "code": .string(issueCodeWireValue(code: $0.code)), "message": .string($0.message)]) }),
     ]
     switch e {
-    case .Api(_, _, _, _, _, let seconds, let at, let requestId, let providerMessage):
+    case .Api(_, _, _, _, _, let seconds, let at, let requestId, let providerMessage, _):
         shape["message"] = opt(providerMessage)
         shape["requestId"] = opt(requestId)
         shape["retryAfterSeconds"] = seconds.map { .number(Double($0)) } ?? (at == nil ? .null : .number(Double(UInt64.max)))

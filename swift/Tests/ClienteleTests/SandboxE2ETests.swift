@@ -204,7 +204,7 @@ final class SandboxE2ETests: XCTestCase {
                 image: "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGNgYGD4DwABBAEAwS2OUAAAAABJRU5ErkJggg=="))
         XCTAssertEqual(tier1.kycTier, .tier1)
         let missing = await expectError { try await bloc.getCustomer("000000000000000000000000") }
-        guard case .Api(let code, _, _, let status404, _, _, _, _, _) = missing else { return XCTFail("\(String(describing: missing))") }
+        guard case .Api(let code, _, _, let status404, _, _, _, _, _, _) = missing else { return XCTFail("\(String(describing: missing))") }
         XCTAssertEqual(code, "not_found")
         XCTAssertEqual(status404, 404)
 
@@ -260,7 +260,7 @@ final class SandboxE2ETests: XCTestCase {
         let inactive = try await offblocks.getCustomer(customer.id)
         XCTAssertEqual(inactive.status, .inactive)
         let refused = await expectError { try await offblocks.deactivateCustomer(customer.id) }
-        guard case .Api(let code, _, _, let status, _, _, _, _, _) = refused else { return XCTFail("\(String(describing: refused))") }
+        guard case .Api(let code, _, _, let status, _, _, _, _, _, _) = refused else { return XCTFail("\(String(describing: refused))") }
         XCTAssertEqual(code, "invalid_state_transition")
         XCTAssertEqual(status, 409)
         _ = try await offblocks.activateCustomer(customer.id)
