@@ -1,34 +1,23 @@
 //! The one error type Kotlin and Swift see.
 
-use std::sync::Arc;
-
 use clientele_core::sig::SignatureError;
 use clientele_core::validate::Issue;
 use clientele_core::{Error, ErrorKind, Provider, RetryAfter};
 
 use crate::UtcDateTime;
 
-/// Text that may hold personal data, printed by no form of its holder (Kotlin `toString`, Swift
-/// `description` show only the type's name): read it with `reveal()`.
-#[derive(PartialEq, Eq, uniffi::Object)]
-#[uniffi::export(Eq)]
-pub struct UnmaskedText(String);
+/// Text that may hold personal data: Rust's `Debug` hides it; Kotlin and Swift see a `String`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct UnmaskedText(pub String);
 
-#[uniffi::export]
-impl UnmaskedText {
-    /// The text, unmasked.
-    pub fn reveal(&self) -> String {
-        self.0.clone()
-    }
-}
+uniffi::custom_newtype!(UnmaskedText, String);
 
 /// Never the text.
 impl std::fmt::Debug for UnmaskedText {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("UnmaskedText(<hidden>)")
+        f.write_str("<hidden>")
     }
 }
-
 /// Any error a Clientele call raises: `ClienteleException` in Kotlin (one subclass per family),
 /// `ClienteleError` in Swift (one case per family).
 ///
@@ -76,9 +65,10 @@ pub enum ClienteleError {
         request_id: Option<String>,
         /// The provider's own message, with personal data and credentials masked.
         provider_message: Option<String>,
-        /// The provider's message exactly as sent, personal data included, behind
-        /// `reveal()`: printing the error never shows it. For a deliberate look, never for logs.
-        unmasked_provider_message: Option<Arc<UnmaskedText>>,
+        /// The provider's message exactly as sent, personal data included: for a deliberate look,
+        /// never for logs. Kotlin's `toString()` and Swift's `description` and `dump` (the host
+        /// layer's mirror) never show it.
+        unmasked_provider_message: Option<UnmaskedText>,
     },
     /// A response body could not be decoded.
     #[error("{message}")]
@@ -232,7 +222,7 @@ impl From<Error> for ClienteleError {
                 },
                 unmasked_provider_message: e
                     .unmasked_provider_message()
-                    .map(|text| Arc::new(UnmaskedText(text.to_owned()))),
+                    .map(|text| UnmaskedText(text.to_owned())),
                 request_id: e.request_id,
                 provider_message: e.message,
             },
@@ -315,8 +305,8 @@ mod tests {
         assert_eq!(request_id.as_deref(), Some("req_1"));
         assert_eq!(provider_message.as_deref(), Some("slow down, <email>"));
         assert_eq!(
-            unmasked_provider_message.as_ref().map(|t| t.reveal()),
-            Some("slow down, ada@example.com".to_owned())
+            unmasked_provider_message.as_ref().map(|t| t.0.as_str()),
+            Some("slow down, ada@example.com")
         );
         assert!(!message.contains("ada@example.com"), "{message}");
         assert!(!format!("{err:?}").contains("ada@example.com"), "{err:?}");

@@ -3,7 +3,7 @@ import Foundation
 // uniffi's own LocalizedError conformance describes an error by its enum case
 // (`ClienteleError.Api(code: ..., ...)`, uniffi-rs#2356), so it is switched off in
 // bindings-uniffi/uniffi.toml and provided here: `localizedDescription` is the readable message.
-extension ClienteleError: LocalizedError, CustomStringConvertible {
+extension ClienteleError: LocalizedError, CustomStringConvertible, CustomReflectable {
     /// The stable machine code, from the core's one vocabulary (`errorCodes()`, each with its
     /// `kind()`): `validation_failed`, `unauthorized`, `not_found`, `rate_limited`,
     /// `server_error`, `decode_failed`, `timeout`, `network_error`, `aborted`, ...
@@ -38,8 +38,14 @@ extension ClienteleError: LocalizedError, CustomStringConvertible {
     /// for a deliberate look while debugging, never for logs or users. Every printed form of the
     /// error (`description`, `localizedDescription`, `providerMessage`) has it masked.
     public func unmaskedProviderMessage() -> String? {
-        if case .Api(_, _, _, _, _, _, _, _, _, let unmasked) = self { return unmasked?.reveal() }
+        if case .Api(_, _, _, _, _, _, _, _, _, let unmasked) = self { return unmasked }
         return nil
+    }
+
+    /// What `dump` and debuggers show: the code, the readable message and the issues, never the
+    /// unmasked provider text.
+    public var customMirror: Mirror {
+        Mirror(self, children: ["code": code, "message": message, "issues": issues], displayStyle: .enum)
     }
 
     /// The readable message (what `localizedDescription` shows).
