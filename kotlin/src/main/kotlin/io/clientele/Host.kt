@@ -86,8 +86,8 @@ internal object Host {
  * A client's listener of events (request sent, response received, request failed, retry
  * scheduled) as the core's engine reports them: header values masked as the core's `Debug` masks
  * them, no body, no secret or personal data. Called on the calling coroutine after each step of
- * a call, so keep it quick (hand the event to your logger or metrics). What it throws is ignored:
- * a listener can never break a call.
+ * a call, so keep it quick (hand the event to your logger or metrics). What it throws is ignored
+ * (but a [VirtualMachineError]): a listener can never break a call.
  */
 typealias EventListener = (Event) -> Unit
 
@@ -99,10 +99,13 @@ internal class EventSink(private val listener: EventListener?) {
     fun deliver(events: List<Event>) {
         val listener = listener ?: return
         for (event in events) {
-            // A listener's failure is its own: the call goes on, and so do the other events.
+            // A listener's failure is its own: the call goes on, and so do the other events. Only
+            // the JVM's own failures (out of memory, stack overflow) are not the listener's.
             try {
                 listener(event)
-            } catch (_: Exception) {
+            } catch (e: VirtualMachineError) {
+                throw e
+            } catch (_: Throwable) {
             }
         }
     }
