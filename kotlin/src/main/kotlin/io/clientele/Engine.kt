@@ -115,10 +115,12 @@ internal class HostIo(
      * Runs one suspending action (a send, a wait, a signature, a token). If the coroutine is
      * cancelled meanwhile, the engine hears [TransportFailure.ABORTED] through [abort] (which ends
      * the call with the core's `aborted` error) and the cancellation goes on as a
-     * [CancellationException] whose cause is that error.
+     * [CancellationException] whose cause is that error. A coroutine already cancelled does not
+     * start the action (no request leaves after a stream's collector has cancelled).
      */
     suspend inline fun <T> cancellable(abort: () -> Action, block: () -> T): T =
         try {
+            currentCoroutineContext().ensureActive()
             block()
         } catch (cancelled: CancellationException) {
             val aborted = try {
