@@ -41,6 +41,11 @@ import kotlin.random.Random
  * carries `X-Clientele-Retry`. [onEvent] hears every request sent, response received, request
  * failed and retry scheduled, masked by the core. Every operation has a `...WithResponse`
  * variant returning its value with the answer's status, headers, request id and attempts.
+ *
+ * A Bloc secret key belongs on a server. Inside an Android app a LIVE key (`sk_live_...`) is
+ * refused at construction with `unsafe_app_credentials` (the core's rule: anyone who installs
+ * the app can extract it) unless [dangerouslyAllowInApp]; test keys stay usable for development,
+ * and JVM servers are unaffected. An app calls its own backend, which holds the key.
  */
 class BlocClient(
     secretKey: String,
@@ -52,10 +57,16 @@ class BlocClient(
     appInfo: AppInfo? = null,
     /** Called with every event of every call; what it throws is ignored. */
     onEvent: EventListener? = null,
+    /** Accept a live key inside an Android app, where anyone who installs it can extract it. */
+    dangerouslyAllowInApp: Boolean = false,
     clock: Clock = Clock.systemUTC(),
     random: Random = Random.Default,
     sleeper: Sleeper = Sleeper.DELAY,
 ) : AutoCloseable {
+    init {
+        checkBlocKeyPlacement(secretKey, Host.placement, dangerouslyAllowInApp)
+    }
+
     /** The core context (key and base URL), for building requests by hand. */
     val context: Bloc = Bloc(secretKey).let { bloc ->
         if (baseUrl == null) bloc else bloc.withBaseUrl(baseUrl).also { bloc.close() }

@@ -35,6 +35,11 @@ import kotlin.random.Random
  * carries `X-Clientele-Retry`; [onEvent] hears every request sent, response received, request
  * failed and retry scheduled, masked by the core. Every operation has a `...WithResponse`
  * variant returning its value with the answer's status, headers, request id and attempts.
+ *
+ * Inside an Android app, [TokenSource.Credentials] for the LIVE API is refused at construction
+ * with `unsafe_app_credentials` (the core's rule: anyone who installs the app can extract the
+ * secret) unless [dangerouslyAllowInApp]; the sandbox stays usable for development, and JVM
+ * servers are unaffected. An app uses a [TokenSource.Provider].
  */
 class OffBlocksClient(
     baseUrl: String,
@@ -49,11 +54,20 @@ class OffBlocksClient(
     appInfo: AppInfo? = null,
     /** Called with every event of every call; what it throws is ignored. */
     onEvent: EventListener? = null,
+    /** Accept the live API secret inside an Android app, where anyone who installs it can extract it. */
+    dangerouslyAllowInApp: Boolean = false,
     private val clock: Clock = Clock.systemUTC(),
     random: Random = Random.Default,
     sleeper: Sleeper = Sleeper.DELAY,
     private val newIdempotencyKey: () -> String = { UUID.randomUUID().toString() },
 ) : AutoCloseable {
+    init {
+        // Only API credentials are a server secret; a provider's or a fixed token is not.
+        if (tokenSource is TokenSource.Credentials) {
+            checkOffBlocksSecretPlacement(baseUrl, Host.placement, dangerouslyAllowInApp)
+        }
+    }
+
     private val session = OffBlocksSession(baseUrl, signing, challengePaths, tokenSource.engine).also { session ->
         // A provider's earlier token, used while it is fresh; the engine refreshes it by its rules.
         (tokenSource as? TokenSource.Provider)?.initial?.let { initial ->
