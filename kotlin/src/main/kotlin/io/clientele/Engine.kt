@@ -3,7 +3,9 @@ package io.clientele
 import io.clientele.core.Action
 import io.clientele.core.BlocOperation
 import io.clientele.core.EngineOptions
+import io.clientele.core.Event
 import io.clientele.core.HttpResponse
+import io.clientele.core.Identity
 import io.clientele.core.OffBlocksOperation
 import io.clientele.core.Purpose
 import io.clientele.core.TransportFailure
@@ -46,18 +48,37 @@ fun interface Sleeper {
  * The I/O of one client: everything the core's engine asks a host to do, and nothing it decides.
  * The engine (`BlocCall`, `OffBlocksCall`) says what to send, how long to wait, when to sign, when
  * to get a token and when the call is over; this only performs those actions with the client's
- * transport, clock, random source and sleeper.
+ * transport, clock, random source and sleeper. Every call names the client ([identity]: the
+ * core's `User-Agent` and retry counter header) and hands the engine's events to [events] after
+ * every step (those of a step that fails too).
  */
 internal class HostIo(
     private val transport: Transport,
     private val clock: Clock,
     private val random: Random,
     private val sleeper: Sleeper,
+    private val identity: Identity,
+    private val events: EventSink,
 ) {
     fun now(): Instant = clock.instant()
 
     /** One random value in [0, 1) for each answer or failure reported to the engine. */
     fun jitter(): Double = random.nextDouble()
+
+    /**
+     * The end of a call: the engine's final answer and how many times it sent the operation, and
+     * the last answer received (none when nothing was sent: an access token still fresh, or one
+     * from the app's provider).
+     */
+    class Answer(val response: HttpResponse, val attempts: UInt, val received: HttpResponse?)
+
+    /** Runs one step of a call, then delivers the events it produced, even when it throws. */
+    private inline fun step(takeEvents: () -> List<Event>, step: () -> Action): Action =
+        try {
+            step()
+        } finally {
+            if (events.listening) events.deliver(takeEvents())
+        }
 
     /** What one `Send` came to. */
     sealed interface Outcome {
@@ -94,10 +115,12 @@ internal class HostIo(
      * Runs one suspending action (a send, a wait, a signature, a token). If the coroutine is
      * cancelled meanwhile, the engine hears [TransportFailure.ABORTED] through [abort] (which ends
      * the call with the core's `aborted` error) and the cancellation goes on as a
-     * [CancellationException] whose cause is that error.
+     * [CancellationException] whose cause is that error. A coroutine already cancelled does not
+     * start the action (no request leaves after a stream's collector has cancelled).
      */
     suspend inline fun <T> cancellable(abort: () -> Action, block: () -> T): T =
         try {
+            currentCoroutineContext().ensureActive()
             block()
         } catch (cancelled: CancellationException) {
             val aborted = try {
@@ -110,21 +133,27 @@ internal class HostIo(
         }
 
     /** Drives one Bloc call to its final answer (parse it with the operation's parse function). */
-    suspend fun bloc(context: Bloc, operation: BlocOperation, options: EngineOptions): HttpResponse =
+    suspend fun bloc(context: Bloc, operation: BlocOperation, options: EngineOptions): Answer =
         BlocCall(operation, options).use { call ->
-            val abort = { call.onFailure(TransportFailure.ABORTED, now(), 0.0) }
-            var action = call.start(context, now())
+            call.identify(identity)
+            val events = call::takeEvents
+            val abort = { step(events) { call.onFailure(TransportFailure.ABORTED, now(), 0.0) } }
+            var received: HttpResponse? = null
+            var action = step(events) { call.start(context, now()) }
             while (true) {
                 action = when (val a = action) {
                     is Action.Send -> when (val outcome = cancellable(abort) { send(a) }) {
-                        is Outcome.Answer -> call.onResponse(outcome.response, now(), jitter())
-                        is Outcome.Failure -> failed(outcome) { call.onFailure(outcome.failure, now(), jitter()) }
+                        is Outcome.Answer -> {
+                            received = outcome.response
+                            step(events) { call.onResponse(outcome.response, now(), jitter()) }
+                        }
+                        is Outcome.Failure -> failed(outcome) { step(events) { call.onFailure(outcome.failure, now(), jitter()) } }
                     }
                     is Action.Wait -> {
                         cancellable(abort) { sleep(a) }
-                        call.onWaited(now())
+                        step(events) { call.onWaited(now()) }
                     }
-                    is Action.Done -> return a.response
+                    is Action.Done -> return Answer(a.response, a.attempts, received)
                     is Action.Sign, Action.ObtainToken -> throw unexpected(a, operation.javaClass.simpleName)
                 }
             }
@@ -136,7 +165,8 @@ internal class HostIo(
      * then holds the token). [sign] signs a base (the client's signer); [obtainToken] gets a
      * token from the client's provider and hands it to `deliver` (which reports it to the engine).
      * A token request ([Purpose.TOKEN]) goes through [tokenRequests], so that concurrent calls of
-     * one session send an identical one once.
+     * one session send an identical one once. The answer's `received` is the last answer of any
+     * request, the token request's included.
      */
     suspend fun offBlocks(
         session: OffBlocksSession,
@@ -145,9 +175,12 @@ internal class HostIo(
         tokenRequests: SharedSends,
         sign: suspend (Action.Sign) -> RequestSigner.Signature,
         obtainToken: suspend (deliver: (String, Instant?) -> Action) -> Action,
-    ): HttpResponse = OffBlocksCall(operation, options).use { call ->
-        val abort = { call.onFailure(TransportFailure.ABORTED, now(), 0.0) }
-        var action = call.start(session, now())
+    ): Answer = OffBlocksCall(operation, options).use { call ->
+        call.identify(identity)
+        val events = call::takeEvents
+        val abort = { step(events) { call.onFailure(TransportFailure.ABORTED, now(), 0.0) } }
+        var received: HttpResponse? = null
+        var action = step(events) { call.start(session, now()) }
         while (true) {
             action = when (val a = action) {
                 is Action.Send -> {
@@ -155,22 +188,25 @@ internal class HostIo(
                         if (a.purpose == Purpose.TOKEN) tokenRequests.send(a, ::send) else send(a)
                     }
                     when (outcome) {
-                        is Outcome.Answer -> call.onResponse(session, outcome.response, now(), jitter())
-                        is Outcome.Failure -> failed(outcome) { call.onFailure(outcome.failure, now(), jitter()) }
+                        is Outcome.Answer -> {
+                            received = outcome.response
+                            step(events) { call.onResponse(session, outcome.response, now(), jitter()) }
+                        }
+                        is Outcome.Failure -> failed(outcome) { step(events) { call.onFailure(outcome.failure, now(), jitter()) } }
                     }
                 }
                 is Action.Sign -> {
                     val signature = cancellable(abort) { sign(a) }
-                    call.onSignature(signature.bytes, signature.encoding, now())
+                    step(events) { call.onSignature(signature.bytes, signature.encoding, now()) }
                 }
                 Action.ObtainToken -> cancellable(abort) {
-                    obtainToken { token, expiresAt -> call.onToken(session, token, expiresAt, now()) }
+                    obtainToken { token, expiresAt -> step(events) { call.onToken(session, token, expiresAt, now()) } }
                 }
                 is Action.Wait -> {
                     cancellable(abort) { sleep(a) }
-                    call.onWaited(session, now())
+                    step(events) { call.onWaited(session, now()) }
                 }
-                is Action.Done -> return a.response
+                is Action.Done -> return Answer(a.response, a.attempts, received)
             }
         }
         throw unexpected(action, operation.javaClass.simpleName)

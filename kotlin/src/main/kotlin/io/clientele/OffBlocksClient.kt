@@ -1,6 +1,7 @@
 package io.clientele
 
 import io.clientele.core.Action
+import io.clientele.core.AppInfo
 import io.clientele.core.Challenge
 import io.clientele.core.ChallengePaths
 import io.clientele.core.HttpResponse
@@ -29,6 +30,16 @@ import kotlin.random.Random
  * [TokenSource.Credentials] (concurrent calls that need a token then send one `POST /auth/token`
  * and each hand its answer to their engine). Cancelling the coroutine ends the call (a
  * [CancellationException] whose cause is the core's `aborted` error).
+ *
+ * Every request carries the core's `User-Agent` (naming [appInfo] when given) and a retry
+ * carries `X-Clientele-Retry`; [onEvent] hears every request sent, response received, request
+ * failed and retry scheduled, masked by the core. Every operation has a `...WithResponse`
+ * variant returning its value with the answer's status, headers, request id and attempts.
+ *
+ * Inside an Android app, [TokenSource.Credentials] for the LIVE API is refused at construction
+ * with `unsafe_app_credentials` (the core's rule: anyone who installs the app can extract the
+ * secret) unless [dangerouslyAllowInApp]; the sandbox stays usable for development, and JVM
+ * servers are unaffected. An app uses a [TokenSource.Provider].
  */
 class OffBlocksClient(
     baseUrl: String,
@@ -39,11 +50,24 @@ class OffBlocksClient(
     /** Timeouts, retries, token and signature ages; every default is the core's. */
     val options: ClientOptions = ClientOptions(),
     challengePaths: ChallengePaths? = null,
+    /** Your application, named in the `User-Agent` of every request (like Stripe's `appInfo`). */
+    appInfo: AppInfo? = null,
+    /** Called with every event of every call; what it throws is ignored. */
+    onEvent: EventListener? = null,
+    /** Accept the live API secret inside an Android app, where anyone who installs it can extract it. */
+    dangerouslyAllowInApp: Boolean = false,
     private val clock: Clock = Clock.systemUTC(),
     random: Random = Random.Default,
     sleeper: Sleeper = Sleeper.DELAY,
     private val newIdempotencyKey: () -> String = { UUID.randomUUID().toString() },
 ) : AutoCloseable {
+    init {
+        // Only API credentials are a server secret; a provider's or a fixed token is not.
+        if (tokenSource is TokenSource.Credentials) {
+            checkOffBlocksSecretPlacement(baseUrl, Host.placement, dangerouslyAllowInApp)
+        }
+    }
+
     private val session = OffBlocksSession(baseUrl, signing, challengePaths, tokenSource.engine).also { session ->
         // A provider's earlier token, used while it is fresh; the engine refreshes it by its rules.
         (tokenSource as? TokenSource.Provider)?.initial?.let { initial ->
@@ -55,7 +79,7 @@ class OffBlocksClient(
             }
         }
     }
-    private val io = HostIo(transport, clock, random, sleeper)
+    private val io = HostIo(transport, clock, random, sleeper, Host.identity(appInfo), EventSink(onEvent))
 
     /** Token requests in flight: concurrent calls needing a token send `POST /auth/token` once. */
     private val tokenRequests = SharedSends()
@@ -70,12 +94,20 @@ class OffBlocksClient(
      * The session's bearer token, obtained first (from [tokenSource]) when the session needs
      * one. A backend can hand it to an app. Its `toString` never shows the token.
      */
-    suspend fun accessToken(options: CallOptions = CallOptions()): SessionToken {
-        run(OffBlocksOperation.AccessToken, options)
-        return session.token() ?: throw hostError("token_unavailable", "the session holds no token")
+    suspend fun accessToken(options: CallOptions = CallOptions()): SessionToken =
+        accessTokenWithResponse(options).value
+
+    /**
+     * [accessToken], with the answer of the token request when one was sent (`null` when the
+     * session's token was still fresh or the provider gave it).
+     */
+    suspend fun accessTokenWithResponse(options: CallOptions = CallOptions()): AccessTokenResponse {
+        val answer = run(OffBlocksOperation.AccessToken, options)
+        val token = session.token() ?: throw hostError("token_unavailable", "the session holds no token")
+        return AccessTokenResponse(token, answer.received?.let { ResponseInfo(it, answer.attempts) })
     }
 
-    private suspend fun run(operation: OffBlocksOperation, call: CallOptions): HttpResponse {
+    private suspend fun run(operation: OffBlocksOperation, call: CallOptions): HostIo.Answer {
         val engine = options.forCall(call)
         return io.offBlocks(
             session, operation, engine, tokenRequests,
@@ -84,8 +116,11 @@ class OffBlocksClient(
         )
     }
 
-    private suspend fun <T> call(operation: OffBlocksOperation, options: CallOptions, parse: (HttpResponse) -> T): T =
-        parse(run(operation, options))
+    /** Every operation's one path: the engine runs it, [parse] reads the final answer. */
+    private suspend fun <T> call(operation: OffBlocksOperation, options: CallOptions, parse: (HttpResponse) -> T): Response<T> {
+        val answer = run(operation, options)
+        return Response(parse(answer.response), ResponseInfo(answer.response, answer.attempts))
+    }
 
     // --- what the engine asks for -----------------------------------------------------------------
 
@@ -124,15 +159,30 @@ class OffBlocksClient(
         input: OffBlocksCustomerCreate,
         idempotencyKey: String = newIdempotencyKey(),
         options: CallOptions = CallOptions(),
-    ): OffBlocksCustomer =
+    ): OffBlocksCustomer = createCustomerWithResponse(input, idempotencyKey, options).value
+
+    /** [createCustomer] with its answer's metadata. */
+    suspend fun createCustomerWithResponse(
+        input: OffBlocksCustomerCreate,
+        idempotencyKey: String = newIdempotencyKey(),
+        options: CallOptions = CallOptions(),
+    ): Response<OffBlocksCustomer> =
         call(OffBlocksOperation.CreateCustomer(input, idempotencyKey), options, ::offblocksParseCreateCustomer)
 
     /** `GET /customers`. */
     suspend fun listCustomers(options: CallOptions = CallOptions()): List<OffBlocksCustomer> =
+        listCustomersWithResponse(options).value
+
+    /** [listCustomers] with its answer's metadata. */
+    suspend fun listCustomersWithResponse(options: CallOptions = CallOptions()): Response<List<OffBlocksCustomer>> =
         call(OffBlocksOperation.ListCustomers, options, ::offblocksParseListCustomers)
 
     /** `GET /customers/{id}`. */
     suspend fun getCustomer(customerId: String, options: CallOptions = CallOptions()): OffBlocksCustomer =
+        getCustomerWithResponse(customerId, options).value
+
+    /** [getCustomer] with its answer's metadata. */
+    suspend fun getCustomerWithResponse(customerId: String, options: CallOptions = CallOptions()): Response<OffBlocksCustomer> =
         call(OffBlocksOperation.GetCustomer(customerId), options, ::offblocksParseGetCustomer)
 
     /** `PATCH /customers/{id}/deactivate` (from `active`), which also deactivates the customer's accounts and cards; the customer when OffBlocks returns it. */
@@ -140,7 +190,14 @@ class OffBlocksClient(
         customerId: String,
         idempotencyKey: String = newIdempotencyKey(),
         options: CallOptions = CallOptions(),
-    ): OffBlocksCustomer? =
+    ): OffBlocksCustomer? = deactivateCustomerWithResponse(customerId, idempotencyKey, options).value
+
+    /** [deactivateCustomer] with its answer's metadata. */
+    suspend fun deactivateCustomerWithResponse(
+        customerId: String,
+        idempotencyKey: String = newIdempotencyKey(),
+        options: CallOptions = CallOptions(),
+    ): Response<OffBlocksCustomer?> =
         call(OffBlocksOperation.DeactivateCustomer(customerId, idempotencyKey), options, ::offblocksParseStatusChange)
 
     /** `PATCH /customers/{id}/activate` (from `inactive`). */
@@ -148,21 +205,43 @@ class OffBlocksClient(
         customerId: String,
         idempotencyKey: String = newIdempotencyKey(),
         options: CallOptions = CallOptions(),
-    ): OffBlocksCustomer? =
+    ): OffBlocksCustomer? = activateCustomerWithResponse(customerId, idempotencyKey, options).value
+
+    /** [activateCustomer] with its answer's metadata. */
+    suspend fun activateCustomerWithResponse(
+        customerId: String,
+        idempotencyKey: String = newIdempotencyKey(),
+        options: CallOptions = CallOptions(),
+    ): Response<OffBlocksCustomer?> =
         call(OffBlocksOperation.ActivateCustomer(customerId, idempotencyKey), options, ::offblocksParseStatusChange)
 
     /** Sandbox only: moves a customer through verification. */
-    suspend fun simulatorVerify(customerId: String, idempotencyKey: String = newIdempotencyKey(), options: CallOptions = CallOptions()) =
+    suspend fun simulateVerification(
+        customerId: String,
+        idempotencyKey: String = newIdempotencyKey(),
+        options: CallOptions = CallOptions(),
+    ): Unit = simulateVerificationWithResponse(customerId, idempotencyKey, options).value
+
+    /** [simulateVerification] with its answer's metadata. */
+    suspend fun simulateVerificationWithResponse(
+        customerId: String,
+        idempotencyKey: String = newIdempotencyKey(),
+        options: CallOptions = CallOptions(),
+    ): Response<Unit> =
         call(OffBlocksOperation.SimulateVerification(customerId, idempotencyKey), options, ::offblocksParseSimulatorVerify)
 
     /** Checks the challenge a created customer carries, before the wallet signs it. */
     fun openChallenge(customer: OffBlocksCustomer): Challenge =
         openChallenge(customer.challenge ?: "", customer.chainId, clock.instant())
 
-    /** Fetches the customer's current challenge and checks it. */
-    suspend fun fetchChallenge(customer: OffBlocksCustomer, options: CallOptions = CallOptions()): Challenge {
+    /** Fetches the customer's current challenge and checks it (against its wallet and the clock). */
+    suspend fun getChallenge(customer: OffBlocksCustomer, options: CallOptions = CallOptions()): Challenge =
+        getChallengeWithResponse(customer, options).value
+
+    /** [getChallenge] with its answer's metadata. */
+    suspend fun getChallengeWithResponse(customer: OffBlocksCustomer, options: CallOptions = CallOptions()): Response<Challenge> {
         val encoded = call(OffBlocksOperation.GetChallenge(customer.id), options, ::offblocksParseChallenge)
-        return openChallenge(encoded, customer.chainId, clock.instant())
+        return Response(openChallenge(encoded.value, customer.chainId, clock.instant()), encoded.response)
     }
 
     /**
@@ -175,7 +254,16 @@ class OffBlocksClient(
         walletSignatureHex: String,
         idempotencyKey: String = newIdempotencyKey(),
         options: CallOptions = CallOptions(),
-    ): OffBlocksCustomer? {
+    ): OffBlocksCustomer? = submitChallengeWithResponse(customerId, challenge, walletSignatureHex, idempotencyKey, options).value
+
+    /** [submitChallenge] with its answer's metadata. */
+    suspend fun submitChallengeWithResponse(
+        customerId: String,
+        challenge: Challenge,
+        walletSignatureHex: String,
+        idempotencyKey: String = newIdempotencyKey(),
+        options: CallOptions = CallOptions(),
+    ): Response<OffBlocksCustomer?> {
         val submission = acceptChallengeSignature(challenge, walletSignatureHex)
         return call(OffBlocksOperation.SubmitChallenge(customerId, submission, idempotencyKey), options, ::offblocksParseSubmitChallenge)
     }

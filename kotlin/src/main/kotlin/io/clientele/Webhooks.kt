@@ -26,19 +26,28 @@ class BlocWebhooks(private val secret: String) {
 
 /**
  * Receives OffBlocks webhook deliveries, which may repeat and arrive out of order: each one is
- * parsed and classified as new, duplicate or stale by an in-memory deduplicator. When OffBlocks
+ * parsed and classified as new, duplicate or stale by the core's deduplicator. When OffBlocks
  * gives you a public key, deliveries must also carry a valid RFC 9421 signature, no older than
  * [maxAge]. The defaults ([capacity] event ids remembered, [maxAge]) are the core's.
+ *
+ * The deduplicator lives in memory: to keep it across a restart (or hand it to the next
+ * instance), store [save]'s text and make the next receiver with [restore].
  */
-class OffBlocksWebhooks(
-    private val publicKey: VerifyingKey? = null,
-    capacity: UInt = CoreDefaults.webhookDedupeCapacity,
-    /** The oldest signature accepted (whole seconds). */
-    maxAge: Duration = CoreDefaults.webhookMaxAge,
-    private val clock: Clock = Clock.systemUTC(),
+class OffBlocksWebhooks private constructor(
+    private val publicKey: VerifyingKey?,
+    maxAge: Duration,
+    private val clock: Clock,
+    private val deduplicator: OffBlocksWebhookDeduplicator,
 ) : AutoCloseable {
+    constructor(
+        publicKey: VerifyingKey? = null,
+        capacity: UInt = CoreDefaults.webhookDedupeCapacity,
+        /** The oldest signature accepted (whole seconds). */
+        maxAge: Duration = CoreDefaults.webhookMaxAge,
+        clock: Clock = Clock.systemUTC(),
+    ) : this(publicKey, checkedMaxAge(maxAge), clock, OffBlocksWebhookDeduplicator(capacity))
+
     private val maxAgeSeconds: UInt = wholeSeconds("maxAge", maxAge)
-    private val deduplicator = OffBlocksWebhookDeduplicator(capacity)
 
     /** A parsed delivery and what to do with it (process only [Delivery.NEW]). */
     data class Received(val event: OffBlocksWebhookEvent, val delivery: Delivery)
@@ -56,6 +65,29 @@ class OffBlocksWebhooks(
         return Received(event, deduplicator.observe(event))
     }
 
+    /**
+     * The deduplicator's state as text (JSON: its capacity, the event ids it remembers and the
+     * latest `updatedAt` per customer id), for [restore]. No delivery's content.
+     */
+    fun save(): String = deduplicator.save()
+
     /** Frees the native deduplicator. */
     override fun close() = deduplicator.close()
+
+    companion object {
+        /**
+         * A receiver that remembers what the one that [save]d [state] had seen. A state that is
+         * not [save]'s text fails with a [ClienteleException.Validation] whose code is
+         * `invalid_argument` (the core's check).
+         */
+        fun restore(
+            state: String,
+            publicKey: VerifyingKey? = null,
+            maxAge: Duration = CoreDefaults.webhookMaxAge,
+            clock: Clock = Clock.systemUTC(),
+        ): OffBlocksWebhooks = OffBlocksWebhooks(publicKey, checkedMaxAge(maxAge), clock, OffBlocksWebhookDeduplicator.restore(state))
+
+        /** [maxAge] when it is whole seconds (else `invalid_argument`), checked before a deduplicator is made. */
+        private fun checkedMaxAge(maxAge: Duration): Duration = maxAge.also { wholeSeconds("maxAge", it) }
+    }
 }

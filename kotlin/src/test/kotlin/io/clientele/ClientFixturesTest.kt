@@ -3,9 +3,11 @@ package io.clientele
 import io.clientele.core.AccessToken
 import io.clientele.core.Address
 import io.clientele.core.ApiCredentials
+import io.clientele.core.AppInfo
 import io.clientele.core.CustomerCreateRequest
 import io.clientele.core.CustomerListQuery
 import io.clientele.core.CustomerUpdateRequest
+import io.clientele.core.Event
 import io.clientele.core.Header
 import io.clientele.core.HttpRequest
 import io.clientele.core.HttpResponse
@@ -78,6 +80,15 @@ class ClientFixturesTest {
             for ((name, value) in want["headers"]?.obj() ?: emptyMap()) {
                 if (request.header(name) != value) failures += "step $i: header $name is ${request.header(name)}, expected $value"
             }
+            for ((name, pattern) in want["headersMatching"]?.obj() ?: emptyMap()) {
+                val value = request.header(name)
+                if (value == null || !Regex(pattern as String).containsMatchIn(value)) {
+                    failures += "step $i: header $name is $value, expected to match $pattern"
+                }
+            }
+            for (name in (want["headersAbsent"] as List<*>?).orEmpty().map { it as String }) {
+                request.header(name)?.let { failures += "step $i: header $name was sent: $it" }
+            }
             (want["body"] as String?)?.let { if (String(request.body) != it) failures += "step $i: body ${String(request.body)} != $it" }
             (want["signatureCreated"] as Long?)?.let { created ->
                 val input = request.header("Signature-Input") ?: ""
@@ -117,6 +128,24 @@ class ClientFixturesTest {
         }
 
         fun steps() = steps.size
+
+        /** Every event the client's listener heard, as the fixtures write them. */
+        val events = mutableListOf<Map<String, Any?>>()
+        val onEvent: EventListener = { events += eventJson(it) }
+
+        /** The metadata of the call's answer (`...WithResponse`), when it has one. */
+        var response: Map<String, Any?>? = null
+
+        /** The value of a `...WithResponse` call; its metadata is kept for `expect.response`. */
+        fun <T> answer(r: Response<T>): T {
+            response = infoJson(r.response)
+            return r.value
+        }
+    }
+
+    /** The client's application, from the case's `appInfo`. */
+    private fun appInfo(case: Map<String, Any?>): AppInfo? = case["appInfo"]?.obj()?.let {
+        AppInfo(it["name"] as String, it["version"] as String?, it["url"] as String?)
     }
 
     /** The default options with the case's overrides (the engine's names, in its units). */
@@ -173,11 +202,17 @@ class ClientFixturesTest {
         val expected = (case["waits"] as List<*>).map { (it as Number).toLong() }
         if (s.waits != expected) failures += "waits ${s.waits} != $expected"
         if (s.next != s.steps()) failures += "${s.next} of ${s.steps()} steps were sent"
+        // The events the client's listener heard: as many as the case lists, each containing it.
+        (case["events"] as List<*>?)?.let { want ->
+            if (want.size != s.events.size) failures += "events ${Json.write(s.events)} != ${Json.write(want)}"
+            else subset(want, s.events, "events", failures)
+        }
         val expect = case["expect"].obj()
         result.fold(
             onSuccess = { value ->
                 if ("value" in expect) subset(expect["value"], value, "value", failures)
                 else failures += "expected an error, got ${Json.write(value)}"
+                expect["response"]?.let { subset(it, s.response, "response", failures) }
             },
             onFailure = { e ->
                 if (e !is ClienteleException) {
@@ -220,26 +255,34 @@ class ClientFixturesTest {
             val streamed = mutableListOf<Any?>()
             BlocClient(
                 ctx["secretKey"] as String, transport = s, baseUrl = ctx["baseUrl"] as String,
-                options = options(case), clock = s.clock, random = s.jitter, sleeper = s,
+                options = options(case), appInfo = appInfo(case), onEvent = s.onEvent,
+                clock = s.clock, random = s.jitter, sleeper = s,
             ).use { bloc ->
                 val result = outcome(failures) {
+                    // Every operation through its `...WithResponse` variant: the value and its metadata.
                     when (case["operation"]) {
-                        "get_customer" -> customerJson(bloc.getCustomer(str("customerId")))
+                        "get_customer" -> customerJson(s.answer(bloc.getCustomerWithResponse(str("customerId"))))
                         "create_customer" -> customerJson(
-                            bloc.createCustomer(
-                                CustomerCreateRequest(p("email"), p("phoneNumber"), p("firstName"), p("lastName"), customerTypeFromWire(p("customerType")), p("bvn")),
+                            s.answer(
+                                bloc.createCustomerWithResponse(
+                                    CustomerCreateRequest(p("email"), p("phoneNumber"), p("firstName"), p("lastName"), customerTypeFromWire(p("customerType")), p("bvn")),
+                                ),
                             ),
                         )
                         "update_customer" -> customerJson(
-                            bloc.updateCustomer(
-                                str("customerId"),
-                                CustomerUpdateRequest(p("email"), p("phoneNumber"), p("firstName"), p("lastName"), customerTypeFromWire(p("customerType")), address(payload["address"])),
+                            s.answer(
+                                bloc.updateCustomerWithResponse(
+                                    str("customerId"),
+                                    CustomerUpdateRequest(p("email"), p("phoneNumber"), p("firstName"), p("lastName"), customerTypeFromWire(p("customerType")), address(payload["address"])),
+                                ),
                             ),
                         )
                         "kyc_tier1_upgrade" -> customerJson(
-                            bloc.upgradeKycTier1(
-                                str("customerId"),
-                                KycTier1Upgrade(p("placeOfBirth"), p("dob"), genderFromWire(p("gender")), p("country"), address(payload["address"])!!, p("image")),
+                            s.answer(
+                                bloc.upgradeKycTier1WithResponse(
+                                    str("customerId"),
+                                    KycTier1Upgrade(p("placeOfBirth"), p("dob"), genderFromWire(p("gender")), p("country"), address(payload["address"])!!, p("image")),
+                                ),
                             ),
                         )
                         // The client's stream of every customer, driven by the core's pager.
@@ -287,17 +330,23 @@ class ClientFixturesTest {
                 signing = offblocksDefaultSigningConfig(ctx["keyId"] as String),
                 tokenSource = source,
                 signer = RequestSigner.withKey(key),
-                transport = s, options = options(case), clock = s.clock, random = s.jitter, sleeper = s,
+                transport = s, options = options(case), appInfo = appInfo(case), onEvent = s.onEvent,
+                clock = s.clock, random = s.jitter, sleeper = s,
                 newIdempotencyKey = { throw AssertionError("every case names its Idempotency-Key") },
             ).use { offblocks ->
                 val result = outcome(failures) {
                     when (case["operation"]) {
                         "create_customer" -> input["input"].obj().let {
-                            offBlocksCustomerJson(offblocks.createCustomer(OffBlocksCustomerCreate(it["chainId"] as String, it["externalId"] as String), str("idempotencyKey")))
+                            val create = OffBlocksCustomerCreate(it["chainId"] as String, it["externalId"] as String)
+                            offBlocksCustomerJson(s.answer(offblocks.createCustomerWithResponse(create, str("idempotencyKey"))))
                         }
-                        "get_customer" -> offBlocksCustomerJson(offblocks.getCustomer(str("customerId")))
-                        "deactivate_customer" -> offblocks.deactivateCustomer(str("customerId"), str("idempotencyKey"))?.let(::offBlocksCustomerJson)
-                        "access_token" -> offblocks.accessToken().let { mapOf("token" to it.token, "expiresAt" to it.expiresAt?.toString()) }
+                        "get_customer" -> offBlocksCustomerJson(s.answer(offblocks.getCustomerWithResponse(str("customerId"))))
+                        "deactivate_customer" ->
+                            s.answer(offblocks.deactivateCustomerWithResponse(str("customerId"), str("idempotencyKey")))?.let(::offBlocksCustomerJson)
+                        "access_token" -> offblocks.accessTokenWithResponse().let { (token, response) ->
+                            s.response = response?.let(::infoJson)
+                            mapOf("token" to token.token, "expiresAt" to token.expiresAt?.toString())
+                        }
                         else -> throw AssertionError("no client method for ${case["operation"]}")
                     }
                 }
@@ -309,3 +358,25 @@ class ClientFixturesTest {
 }
 
 private fun HttpRequest.header(name: String): String? = headers.firstOrNull { it.name.equals(name, ignoreCase = true) }?.value
+
+/** An event as the fixtures write it: `event` in snake_case, fields in camelCase, headers as a name -> value map. */
+fun eventJson(e: Event): Map<String, Any?> = when (e) {
+    is Event.RequestSent -> mapOf(
+        "event" to "request_sent", "method" to e.method.name, "url" to e.url, "attempt" to e.attempt.toLong(),
+        "purpose" to e.purpose.name.lowercase(), "headers" to e.headers.associate { it.name to it.value },
+    )
+    is Event.ResponseReceived -> mapOf(
+        "event" to "response_received", "status" to e.status.toLong(), "requestId" to e.requestId,
+        "elapsedMs" to e.elapsedMs.toLong(), "attempt" to e.attempt.toLong(),
+    )
+    is Event.RequestFailed -> mapOf(
+        "event" to "request_failed", "failure" to e.failure.name.lowercase(), "elapsedMs" to e.elapsedMs.toLong(), "attempt" to e.attempt.toLong(),
+    )
+    is Event.RetryScheduled -> mapOf(
+        "event" to "retry_scheduled", "waitMs" to e.waitMs.toLong(), "reason" to e.reason, "nextAttempt" to e.nextAttempt.toLong(),
+    )
+}
+
+/** A response's metadata as `expect.response` writes it. */
+fun infoJson(r: ResponseInfo): Map<String, Any?> =
+    mapOf("status" to r.status.toLong(), "requestId" to r.requestId, "attempts" to r.attempts.toLong())

@@ -253,7 +253,7 @@ class SandboxE2ETest {
             assertTrue(wrong.code.isNotEmpty())
             val submitted = offblocks.submitChallenge(customer.id, challenge, walletSign(walletKey, challenge.message))
             assertTrue(submitted?.status in listOf(OffBlocksStatus.Screening, OffBlocksStatus.Verifying, null), "$submitted")
-            offblocks.simulatorVerify(customer.id)
+            offblocks.simulateVerification(customer.id)
             assertEquals(OffBlocksStatus.Active, offblocks.getCustomer(customer.id).status)
 
             // 3. Deactivate, a refused second deactivate, activate.
