@@ -145,13 +145,22 @@ class BlocClient(
     suspend fun updateCustomerWithResponse(customerId: String, payload: CustomerUpdateRequest, options: CallOptions = CallOptions()): Response<Customer> =
         run(BlocOperation.UpdateCustomer(customerId, payload), options, ::blocParseUpdateCustomer)
 
-    /** KYC tier 1; the date of birth is checked against today, the UTC date of the client's clock. */
-    suspend fun upgradeKycTier1(customerId: String, payload: KycTier1Upgrade, options: CallOptions = CallOptions()): Customer =
-        upgradeKycTier1WithResponse(customerId, payload, options).value
+    /** KYC tier 1; the date of birth is checked against [today] (default: the UTC date of the client's clock). */
+    suspend fun upgradeKycTier1(
+        customerId: String,
+        payload: KycTier1Upgrade,
+        options: CallOptions = CallOptions(),
+        today: java.time.LocalDate? = null,
+    ): Customer = upgradeKycTier1WithResponse(customerId, payload, options, today).value
 
     /** [upgradeKycTier1] with its answer's metadata. */
-    suspend fun upgradeKycTier1WithResponse(customerId: String, payload: KycTier1Upgrade, options: CallOptions = CallOptions()): Response<Customer> =
-        run(BlocOperation.KycTier1Upgrade(customerId, payload, today = null), options, ::blocParseKycUpgrade)
+    suspend fun upgradeKycTier1WithResponse(
+        customerId: String,
+        payload: KycTier1Upgrade,
+        options: CallOptions = CallOptions(),
+        today: java.time.LocalDate? = null,
+    ): Response<Customer> =
+        run(BlocOperation.KycTier1Upgrade(customerId, payload, today), options, ::blocParseKycUpgrade)
 
     /** KYC tier 2: a means of identification. */
     suspend fun upgradeKycTier2(customerId: String, payload: KycTier2Upgrade, options: CallOptions = CallOptions()): Customer =
