@@ -130,6 +130,14 @@ pub fn webhook_verify_signature(
     output(&VerifiedSignatureSummary::from(&verified))
 }
 
+/// Decodes and checks an ownership challenge against the customer's CAIP-10 `chainId` and `now`.
+/// (In this module, beside `acceptChallengeSignature` which opens it again: the wallet flow needs
+/// both, and the page module stays small.)
+#[wasm_bindgen(js_name = openChallenge)]
+pub fn open_challenge(encoded: &str, chain_id: &str, now: &str) -> JsResult<String> {
+    output(&Challenge::open(encoded, chain_id, instant(now, "now")?).or_throw()?)
+}
+
 /// Checks the wallet's `personal_sign` signature (hex) against the challenge; returns what to submit.
 #[wasm_bindgen(js_name = acceptChallengeSignature)]
 pub fn accept_challenge_signature(

@@ -3,7 +3,7 @@
 
 use clientele_core::offblocks::webhook::{self, WebhookDeduplicator};
 use clientele_core::offblocks::{
-    AccessToken, Challenge, OffBlocks as Core, OffBlocksCustomerCreate, OffBlocksStatus,
+    AccessToken, OffBlocks as Core, OffBlocksCustomerCreate, OffBlocksStatus,
     SigningRequest as CoreSigningRequest,
 };
 use clientele_core::{Issue, ValidationError};
@@ -334,12 +334,6 @@ pub fn can_deactivate(status: &str) -> bool {
 #[wasm_bindgen(js_name = offblocksCanActivate)]
 pub fn can_activate(status: &str) -> bool {
     OffBlocksStatus::parse(status).can_activate()
-}
-
-/// Decodes and checks an ownership challenge against the customer's CAIP-10 `chainId` and `now`.
-#[wasm_bindgen(js_name = openChallenge)]
-pub fn open_challenge(encoded: &str, chain_id: &str, now: &str) -> JsResult<String> {
-    output(&Challenge::open(encoded, chain_id, instant(now, "now")?).or_throw()?)
 }
 
 /// Parses an OffBlocks webhook delivery.

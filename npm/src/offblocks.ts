@@ -305,10 +305,11 @@ export function offblocksCanActivate(status: OffBlocksStatus): boolean {
 
 /**
  * Decodes an ownership challenge (base64 Sign-In with Ethereum) and checks it against the
- * customer's CAIP-10 `chainId` and the clock, before a wallet is asked to sign `message`.
+ * customer's CAIP-10 `chainId` and the clock, before a wallet is asked to sign `message`. Part of
+ * the keys module with `acceptChallengeSignature`: in a browser, `await loadKeys()` first.
  */
 export function openChallenge(encoded: string, chainId: string, now?: Instant): Challenge {
-  return call((raw) => parse<Challenge>(raw.openChallenge(str(encoded, 'challenge'), str(chainId, 'chainId'), iso(now))));
+  return callKeys((raw) => parse<Challenge>(raw.openChallenge(str(encoded, 'challenge'), str(chainId, 'chainId'), iso(now))));
 }
 
 /**
