@@ -8,7 +8,7 @@
 //! - **OffBlocks**: the [`offblocks::OffBlocks`] context whose `build_*` return a
 //!   [`offblocks::SigningRequest`] (`signature_base`, `finish` with raw or DER bytes, `sign`),
 //!   the `offblocks_parse_*` functions, the ownership challenge, webhooks with classification and
-//!   the [`offblocks::WebhookDeduplicator`], and the token refresh helper.
+//!   the [`offblocks::OffBlocksWebhookDeduplicator`], and the token refresh helper.
 //! - **sig**: keys from PEM or JWK, `Content-Digest`, signature verification.
 //! - **client**: the client engine (`BlocCall`, `OffBlocksSession`, `OffBlocksCall`): every
 //!   retry, wait, token refresh and re-signing decided by the core; the hosts only perform the

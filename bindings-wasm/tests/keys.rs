@@ -107,6 +107,45 @@ fn sha256_digest(body: &str) -> String {
     )
 }
 
+/// Opening challenges (the checks that need no signature).
+#[wasm_bindgen_test]
+fn opens_ownership_challenges() {
+    let fixture: Value = serde_json::from_str(OFFBLOCKS_CHALLENGES).unwrap();
+    for case in fixture["cases"].as_array().unwrap() {
+        let (encoded, chain, now) = (
+            case["challenge"].as_str().unwrap(),
+            case["chainId"].as_str().unwrap(),
+            case["now"].as_str().unwrap(),
+        );
+        if case.get("signature").is_some() {
+            // These open fine; their signatures are checked below.
+            let opened: Value =
+                serde_json::from_str(&keys::open_challenge(encoded, chain, now).unwrap()).unwrap();
+            assert_eq!(opened["encoded"], encoded, "{}", case["name"]);
+            if let Some(message) = case["expect"].get("message") {
+                assert_eq!(opened["digest"], message["digest"], "{}", case["name"]);
+                assert_eq!(
+                    opened["fields"]["nonce"], message["nonce"],
+                    "{}",
+                    case["name"]
+                );
+            }
+            continue;
+        }
+        match (
+            keys::open_challenge(encoded, chain, now),
+            case["expect"].get("error"),
+        ) {
+            (Err(err), Some(e)) => {
+                assert_eq!(code(&err), e["code"].as_str().unwrap(), "{}", case["name"])
+            }
+            (Ok(v), Some(_)) => panic!("{}: expected an error, got {v}", case["name"]),
+            (Ok(_), None) => panic!("{}: give the case an expected error", case["name"]),
+            (Err(err), None) => panic!("{}: unexpected {}", case["name"], code(&err)),
+        }
+    }
+}
+
 /// Wallet signatures on ownership challenges: accepted for the customer's wallet, refused (with
 /// the fixture's code) otherwise.
 #[wasm_bindgen_test]
@@ -176,6 +215,7 @@ fn malformed_input_never_breaks_the_module() {
                 keys::verify_message(j, &key, j, None).err(),
                 keys::webhook_verify_signature(j, &key, j, Some(300)).err(),
                 keys::accept_challenge_signature(j, j, j, j).err(),
+                keys::open_challenge(j, j, j).err(),
                 keys::sign_personal_message(j, j).err(),
             ]
             .into_iter()

@@ -12,7 +12,7 @@
 use clientele_wasm::bloc::{self, Bloc, Pager};
 use clientele_wasm::offblocks::{self, OffBlocks};
 use common::subset::subset;
-use common::{OFFBLOCKS_CHALLENGES, OFFBLOCKS_REQUESTS, code, prop, signature_bytes};
+use common::{OFFBLOCKS_REQUESTS, code, prop, signature_bytes};
 use serde_json::{Value, json};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::wasm_bindgen_test;
@@ -314,47 +314,6 @@ fn offblocks_signed_requests_are_byte_exact() {
     assert_eq!(code(&err), "signature_invalid_length");
 }
 
-/// Opening challenges (the checks that need no signature); accepting a wallet signature is in
-/// the keys module, see `keys.rs`.
-#[wasm_bindgen_test]
-fn ownership_challenges() {
-    let fixture: Value = serde_json::from_str(OFFBLOCKS_CHALLENGES).unwrap();
-    for case in fixture["cases"].as_array().unwrap() {
-        let (encoded, chain, now) = (
-            case["challenge"].as_str().unwrap(),
-            case["chainId"].as_str().unwrap(),
-            case["now"].as_str().unwrap(),
-        );
-        if case.get("signature").is_some() {
-            // These open fine; their signatures are checked in keys.rs.
-            let opened: Value =
-                serde_json::from_str(&offblocks::open_challenge(encoded, chain, now).unwrap())
-                    .unwrap();
-            assert_eq!(opened["encoded"], encoded, "{}", case["name"]);
-            if let Some(message) = case["expect"].get("message") {
-                assert_eq!(opened["digest"], message["digest"], "{}", case["name"]);
-                assert_eq!(
-                    opened["fields"]["nonce"], message["nonce"],
-                    "{}",
-                    case["name"]
-                );
-            }
-            continue;
-        }
-        match (
-            offblocks::open_challenge(encoded, chain, now),
-            case["expect"].get("error"),
-        ) {
-            (Err(err), Some(e)) => {
-                assert_eq!(code(&err), e["code"].as_str().unwrap(), "{}", case["name"])
-            }
-            (Ok(v), Some(_)) => panic!("{}: expected an error, got {v}", case["name"]),
-            (Ok(_), None) => panic!("{}: give the case an expected error", case["name"]),
-            (Err(err), None) => panic!("{}: unexpected {}", case["name"], code(&err)),
-        }
-    }
-}
-
 /// Validation for forms: all issues at once, in field order, with no key needed.
 #[wasm_bindgen_test]
 fn validation_without_a_key() {
@@ -439,7 +398,6 @@ fn malformed_input_never_breaks_the_module() {
                 offblocks::webhook_parse(j.as_bytes()).err(),
                 OffBlocks::new(j, j).err(),
                 Pager::new(Some(j.to_owned())).err(),
-                offblocks::open_challenge(j, j, j).err(),
             ]
             .into_iter()
             .flatten()

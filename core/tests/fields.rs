@@ -1,3 +1,9 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 //! The field checks of tests/fixtures/fields.json (every host runs the same cases through its
 //! `validateField` and `validateDateOfBirth`).
 
