@@ -120,17 +120,112 @@ fn describe(err: &serde_json::Error) -> String {
 
 /// The value-free part of a serde data error message (`missing field ...`, `expected ...`, or a
 /// message of Clientele's own readers). Also used for values crossing a binding boundary.
+///
+/// Serde's messages quote the offending value (`invalid type: string "...", expected u32`), and a
+/// string value may itself hold `, expected ` or ` at line `: the value is skipped by its
+/// syntax (a Debug-escaped string, a number in backticks), never searched for separators, and
+/// anything not recognised becomes `unexpected value`. The result never holds input text.
 pub fn describe_data_error(text: &str) -> String {
-    let text = text.split(" at line").next().unwrap_or(text);
-    if text.starts_with("missing field ") || text.starts_with("duplicate field ") {
-        text.to_owned()
-    } else if let Some((_, expected)) = text.rsplit_once(", expected ") {
-        format!("unexpected value, expected {expected}")
-    } else if let Some(msg) = text.strip_prefix(SAFE_PREFIX) {
-        msg.to_owned()
+    let text = strip_position(text);
+    let expected = |rest: &str| {
+        rest.strip_prefix(", expected ")
+            .map(|e| format!("unexpected value, expected {e}"))
+    };
+    let described = if text.starts_with("missing field `") || text.starts_with("duplicate field `")
+    {
+        // Field names come from the types, never from the input (serde's derive names the
+        // declared field).
+        Some(text.to_owned())
+    } else if let Some(rest) = text
+        .strip_prefix("invalid type: ")
+        .or_else(|| text.strip_prefix("invalid value: "))
+    {
+        skip_unexpected(rest).and_then(expected)
+    } else if let Some(rest) = text.strip_prefix("invalid length ") {
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        rest.get(digits..).and_then(expected)
+    } else if text.starts_with("unknown variant `") || text.starts_with("unknown field `") {
+        // The name is the input's, written raw: only the expected list after the LAST
+        // separator is the type's.
+        let what = if text.starts_with("unknown variant") {
+            "unknown variant"
+        } else {
+            "unknown field"
+        };
+        Some(match text.rsplit_once("`, expected ") {
+            Some((_, list)) if list.starts_with("one of `") || list.starts_with('`') => {
+                format!("{what}, expected {list}")
+            }
+            _ => what.to_owned(),
+        })
     } else {
-        "unexpected value".to_owned()
+        text.strip_prefix(SAFE_PREFIX).map(str::to_owned)
+    };
+    described.unwrap_or_else(|| "unexpected value".to_owned())
+}
+
+/// `text` without serde_json's ` at line N column M` suffix (always the last thing written).
+fn strip_position(text: &str) -> &str {
+    match text.rsplit_once(" at line ") {
+        Some((head, tail))
+            if tail.split_once(" column ").is_some_and(|(line, column)| {
+                [line, column]
+                    .iter()
+                    .all(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+            }) =>
+        {
+            head
+        }
+        _ => text,
     }
+}
+
+/// What follows serde's `Unexpected` value at the start of `text` (serde writes a string as
+/// `string "..."` with Debug escapes, a character, number or boolean in backticks, anything else
+/// as a fixed phrase), or `None` when it is not one of those shapes.
+fn skip_unexpected(text: &str) -> Option<&str> {
+    if let Some(quoted) = text.strip_prefix("string \"") {
+        let mut escaped = false;
+        for (i, c) in quoted.char_indices() {
+            match (escaped, c) {
+                (true, _) => escaped = false,
+                (false, '\\') => escaped = true,
+                (false, '"') => return quoted.get(i + 1..),
+                _ => {}
+            }
+        }
+        return None;
+    }
+    if let Some(ch) = text.strip_prefix("character `") {
+        let mut chars = ch.chars();
+        chars.next()?;
+        return chars.as_str().strip_prefix('`');
+    }
+    for prefix in ["integer `", "floating point `", "boolean `"] {
+        if let Some(value) = text.strip_prefix(prefix) {
+            let end = value.find('`')?;
+            let literal = value.get(..end)?;
+            let number_like = literal
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'+'));
+            return number_like.then(|| value.get(end + 1..)).flatten();
+        }
+    }
+    const PHRASES: [&str; 12] = [
+        "byte array",
+        "unit value",
+        "Option value",
+        "newtype struct",
+        "sequence",
+        "map",
+        "enum",
+        "unit variant",
+        "newtype variant",
+        "tuple variant",
+        "struct variant",
+        "null",
+    ];
+    PHRASES.iter().find_map(|p| text.strip_prefix(p))
 }
 
 /// Messages produced by Clientele's own readers start with this marker; they never hold values.
@@ -583,6 +678,68 @@ mod tests {
         assert_eq!(at(r#""d": 2}"#), "data[1].c[1]");
         assert_eq!(path_at(b"{\n\"a\":\n [1,\n 2]}", 4, 2), "a[1]");
         assert_eq!(path_at(b"", 1, 5), ".");
+    }
+
+    #[test]
+    fn data_error_messages_never_hold_input_text() {
+        #[derive(Deserialize, Debug)]
+        #[allow(dead_code)]
+        struct N {
+            n: u32,
+            e: Option<E>,
+        }
+        #[derive(Deserialize, Debug)]
+        enum E {
+            A,
+        }
+        // Values crafted to look like serde's own separators (issue 16, point 6).
+        let secrets = ["ada@example.com", "22403240419", "08012345678"];
+        for body in [
+            r#"{"n":"x, expected ada@example.com at line 9 column 9"}"#,
+            r#"{"n":"x, expected ada@example.com"}"#,
+            r#"{"n":"ada@example.com\", expected 22403240419"}"#,
+            r#"{"n":-22403240419}"#,
+            r#"{"n":2240324041900000000000}"#,
+            r#"{"n":1,"e":"ada@example.com"}"#,
+            r#"{"n":1,"e":"x`, expected ada@example.com"}"#,
+            r#"{"n":1,"e":"x`, expected one of `22403240419`"}"#,
+        ] {
+            let e = decode::<N>(body.as_bytes()).unwrap_err();
+            for secret in secrets {
+                assert!(!e.message.contains(secret), "{body}: {}", e.message);
+            }
+            assert!(e.message.contains("expected"), "{body}: {}", e.message);
+        }
+        // The same through the text entry point the bindings use, and messages kept as they were.
+        assert_eq!(
+            describe_data_error(
+                r#"invalid type: string "x, expected ada@example.com at line 1", expected u32 at line 1 column 40"#
+            ),
+            "unexpected value, expected u32"
+        );
+        assert_eq!(
+            describe_data_error("invalid type: integer `22403240419`, expected a string"),
+            "unexpected value, expected a string"
+        );
+        assert_eq!(
+            describe_data_error(
+                "unknown variant `ada@example.com`, expected `A` at line 1 column 9"
+            ),
+            "unknown variant, expected `A`"
+        );
+        assert_eq!(
+            describe_data_error("unknown variant `ada@example.com`, there are no variants"),
+            "unknown variant"
+        );
+        assert_eq!(
+            describe_data_error("missing field `event` at line 1 column 2"),
+            "missing field `event`"
+        );
+        assert_eq!(describe_data_error("ada@example.com"), "unexpected value");
+        assert_eq!(
+            describe_data_error("invalid length 2, expected 3 elements"),
+            "unexpected value, expected 3 elements"
+        );
     }
 
     #[test]
