@@ -33,7 +33,7 @@ open_enum! {
 
 /// A parsed OffBlocks webhook delivery.
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct OffBlocksWebhookEvent {
@@ -45,6 +45,22 @@ pub struct OffBlocksWebhookEvent {
     pub customer: Option<OffBlocksCustomer>,
     /// The whole delivery as raw JSON text, for every type (including unknown ones).
     pub raw_json: String,
+}
+
+/// `Debug` masks personal data: the customer as its own `Debug` does, and `raw_json` with every
+/// sensitive member masked.
+impl std::fmt::Debug for OffBlocksWebhookEvent {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OffBlocksWebhookEvent")
+            .field("webhook_type", &self.webhook_type)
+            .field("event_id", &self.event_id)
+            .field("customer", &self.customer)
+            .field(
+                "raw_json",
+                &crate::pii::RedactedBody(self.raw_json.as_bytes()),
+            )
+            .finish()
+    }
 }
 
 /// Parses a delivery body.
@@ -205,6 +221,17 @@ mod tests {
             Err(WebhookError::Body { .. })
         ));
         assert!(matches!(parse(b"[]"), Err(WebhookError::Body { .. })));
+    }
+
+    #[test]
+    fn debug_masks_the_raw_delivery() {
+        let e = parse(br#"{"webhookType":"customer.updated","eventId":"ev-1","id":"c1","externalId":"ext-1","chainId":"eip155:1:0xab16a96D359eC26a11e2C2b3d8f8B8942d5Bfcdb","status":"active","email":"ada@example.com","phone":22403240419,"challenge":"c2VjcmV0","accessToken":"tok-s3cr3t"}"#).unwrap();
+        let shown = format!("{e:?}");
+        for secret in ["ada@example.com", "22403240419", "tok-s3cr3t"] {
+            assert!(!shown.contains(secret), "{secret} in {shown}");
+        }
+        assert!(shown.contains("ev-1"), "{shown}");
+        assert!(e.raw_json.contains("ada@example.com"));
     }
 
     #[test]
