@@ -97,7 +97,8 @@ pub fn parse(body: &[u8]) -> Result<OffBlocksWebhookEvent, WebhookError> {
 /// Verifies an RFC 9421 signature on a delivery, for when OffBlocks gives you a key to check it
 /// with (OffBlocks does not document webhook signing). `delivery` is the request your endpoint
 /// received: method, full URL, headers and the RAW body. The signature must cover
-/// `content-digest`, which must match the body, and be at most `max_age_seconds` old.
+/// `content-digest`, which must match the body, and carry `created` at most `max_age_seconds`
+/// old (a signature without `created` is refused: `signature_missing_parameter`).
 pub fn verify_signature(
     delivery: &crate::http::HttpRequest,
     public_key: &crate::sig::VerifyingKey,
@@ -274,6 +275,24 @@ mod tests {
         let tampered =
             verify_signature(&delivery, &key.public_key(), at(1_700_000_010), 300).unwrap_err();
         assert_eq!(tampered.code(), "content_digest_mismatch");
+
+        // Without `created` there is no age to bound: refused.
+        delivery.headers = vec![Header::new(
+            "Content-Digest",
+            content_digest(&delivery.body, DigestAlgorithm::Sha256),
+        )];
+        sign_message(
+            &delivery,
+            "sig",
+            &components,
+            &SignatureParams::new().with_keyid("offblocks"),
+            &key,
+        )
+        .unwrap()
+        .append_to(&mut delivery.headers);
+        let undated =
+            verify_signature(&delivery, &key.public_key(), at(1_700_000_010), 300).unwrap_err();
+        assert_eq!(undated.code(), "signature_missing_parameter");
     }
 
     #[test]
