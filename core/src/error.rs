@@ -847,7 +847,7 @@ pub enum ChallengeError {
     #[error("the challenge was signed by another wallet than the customer's")]
     WrongSigner,
     /// The message asks to sign in to another site than the provider's (domain, scheme or URI).
-    #[error("the challenge is for another site than the provider's; do not sign it")]
+    #[error("the challenge is for another site")]
     DomainMismatch,
 }
 

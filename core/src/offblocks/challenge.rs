@@ -72,33 +72,28 @@ impl ChallengePaths {
 }
 
 /// What a challenge must satisfy besides naming the customer's account.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ChallengeOptions {
+///
+/// ```
+/// use clientele_core::offblocks::ChallengeOptions;
+/// let emulator = ChallengeOptions { domains: &["localhost:8080"], ..ChallengeOptions::default() };
+/// assert_eq!(emulator.max_age.as_secs(), 3600);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ChallengeOptions<'a> {
     /// The domains a challenge may ask to sign in to (ASCII case ignored); its `URI` must be an
     /// `https` URI of the same domain. Default: [`OFFBLOCKS_CHALLENGE_DOMAINS`], OffBlocks' live
     /// and sandbox API hosts.
-    pub domains: Vec<String>,
+    pub domains: &'a [&'a str],
     /// The longest a challenge stays valid after `Issued At`, whatever its `Expiration Time`
     /// says. Default: [`OFFBLOCKS_CHALLENGE_MAX_AGE`] (one hour).
     pub max_age: std::time::Duration,
 }
 
-impl Default for ChallengeOptions {
+impl Default for ChallengeOptions<'_> {
     fn default() -> Self {
         ChallengeOptions {
-            domains: OFFBLOCKS_CHALLENGE_DOMAINS.map(str::to_owned).to_vec(),
+            domains: &OFFBLOCKS_CHALLENGE_DOMAINS,
             max_age: OFFBLOCKS_CHALLENGE_MAX_AGE,
-        }
-    }
-}
-
-impl ChallengeOptions {
-    /// The defaults with one allowed domain (a provider host other than OffBlocks' own, such as
-    /// a local emulator's `localhost:8080`).
-    pub fn for_domain(domain: &str) -> Self {
-        ChallengeOptions {
-            domains: vec![domain.to_owned()],
-            ..Self::default()
         }
     }
 }
@@ -155,7 +150,7 @@ impl Challenge {
         encoded: &str,
         chain_id: &str,
         now: DateTime<Utc>,
-        options: &ChallengeOptions,
+        options: &ChallengeOptions<'_>,
     ) -> Result<Self, Error> {
         let account = AccountId::parse(chain_id).map_err(|e| ChallengeError::Account {
             reason: e.code().into(),
@@ -163,12 +158,12 @@ impl Challenge {
         let (Some(evm_chain), Some(_)) = (account.evm_chain_id(), account.evm_address()) else {
             return Err(ChallengeError::UnsupportedChain.into());
         };
-        let (message, fields) = siwe::decode_challenge(encoded).map_err(challenge_error)?;
-        fields
-            .check_origin(&options.domains)
-            .map_err(challenge_error)?;
-        fields
-            .check(account.address(), evm_chain, now, options.max_age)
+        let (message, fields) = siwe::decode_challenge(encoded)
+            .and_then(|(message, fields)| {
+                fields.check_origin(options.domains)?;
+                fields.check(account.address(), evm_chain, now, options.max_age)?;
+                Ok((message, fields))
+            })
             .map_err(challenge_error)?;
         let digest = format!(
             "0x{}",
@@ -199,7 +194,7 @@ impl Challenge {
         &self,
         signature_hex: &str,
         now: DateTime<Utc>,
-        options: &ChallengeOptions,
+        options: &ChallengeOptions<'_>,
     ) -> Result<ChallengeSubmission, Error> {
         self.fields
             .check_time(now, options.max_age)
@@ -238,8 +233,9 @@ fn challenge_error(e: SiweError) -> Error {
         SiweError::Expired | SiweError::TooOld => ChallengeError::Expired,
         SiweError::NotYetValid | SiweError::IssuedInFuture => ChallengeError::NotYetValid,
         SiweError::DomainMismatch | SiweError::UriMismatch => ChallengeError::DomainMismatch,
+        // The stable code, as for `ChallengeError::Account`: the one reason hosts can match on.
         other => ChallengeError::Malformed {
-            reason: other.to_string(),
+            reason: other.code().into(),
         },
     }
     .into()
@@ -337,10 +333,16 @@ mod tests {
     #[test]
     fn the_domain_is_configurable() {
         let (encoded, chain_id, now, _) = valid_case();
-        let live_only = ChallengeOptions::for_domain("api.offblocks.xyz");
+        let live_only = ChallengeOptions {
+            domains: &["api.offblocks.xyz"],
+            ..ChallengeOptions::default()
+        };
         let err = Challenge::open_with(&encoded, &chain_id, now, &live_only).unwrap_err();
         assert_eq!(err.code(), "challenge_domain_mismatch");
-        let sandbox = ChallengeOptions::for_domain("api.sandbox.offblocks.xyz");
+        let sandbox = ChallengeOptions {
+            domains: &["API.sandbox.offblocks.xyz"],
+            ..ChallengeOptions::default()
+        };
         assert!(Challenge::open_with(&encoded, &chain_id, now, &sandbox).is_ok());
         assert_eq!(
             ChallengeOptions::default().domains,

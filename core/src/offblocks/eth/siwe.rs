@@ -45,7 +45,7 @@ use core::time::Duration;
 
 use crate::validate::BASE64_LENIENT_PADDING as STANDARD_PAD_INDIFFERENT;
 use base64::Engine as _;
-use chrono::{DateTime, FixedOffset, SecondsFormat, TimeDelta, Utc};
+use chrono::{DateTime, FixedOffset, SecondsFormat, Utc};
 
 use super::caip::parse_chain_id;
 use super::wallet::{AddressError, checksum_address, parse_address};
@@ -455,6 +455,7 @@ impl SiweMessage {
             AddressError::Format => SiweError::Address,
             AddressError::Checksum => SiweError::AddressChecksum,
         })?;
+        // Mixed case was checked above; all-lowercase and all-uppercase must be the EIP-55 form too.
         if checksum_address(&bytes) != address {
             return Err(SiweError::AddressChecksum);
         }
@@ -595,31 +596,31 @@ impl SiweMessage {
     /// [`SiweError::IssuedInFuture`], [`SiweError::ExpiresTooLate`],
     /// [`SiweError::NotYetValid`], [`SiweError::Expired`] or [`SiweError::TooOld`].
     pub fn check_time(&self, now: DateTime<Utc>, max_age: Duration) -> Result<(), SiweError> {
-        let issued_at = self.issued_at.to_utc();
-        let skew = TimeDelta::from_std(MAX_ISSUED_AT_SKEW).unwrap_or_default();
-        if now
-            .checked_add_signed(skew)
-            .is_some_and(|late| issued_at > late)
-        {
+        // In milliseconds since the epoch: RFC 3339 years 0000-9999 and any `Duration` fit.
+        let ms = |t: &Timestamp| t.instant.timestamp_millis();
+        let now = now.timestamp_millis();
+        let issued_at = ms(&self.issued_at);
+        let skew = i64::try_from(MAX_ISSUED_AT_SKEW.as_millis()).unwrap_or(0);
+        if issued_at > now.saturating_add(skew) {
             return Err(SiweError::IssuedInFuture);
         }
-        let deadline = TimeDelta::from_std(max_age)
+        let deadline = i64::try_from(max_age.as_millis())
             .ok()
-            .and_then(|age| issued_at.checked_add_signed(age));
-        if let (Some(expiration), Some(deadline)) = (&self.expiration_time, deadline)
-            && expiration.to_utc() > deadline
-        {
+            .and_then(|age| issued_at.checked_add(age))
+            .unwrap_or(i64::MAX);
+        let expiration = self.expiration_time.as_ref().map(ms);
+        if expiration.is_some_and(|e| e > deadline) {
             return Err(SiweError::ExpiresTooLate);
         }
-        if let Some(not_before) = &self.not_before
-            && now < not_before.to_utc()
-        {
+        if self.not_before.as_ref().is_some_and(|nb| now < ms(nb)) {
             return Err(SiweError::NotYetValid);
         }
-        match (&self.expiration_time, deadline) {
-            (Some(expiration), _) if now >= expiration.to_utc() => Err(SiweError::Expired),
-            (_, Some(deadline)) if now >= deadline => Err(SiweError::TooOld),
-            _ => Ok(()),
+        if expiration.is_some_and(|e| now >= e) {
+            Err(SiweError::Expired)
+        } else if now >= deadline {
+            Err(SiweError::TooOld)
+        } else {
+            Ok(())
         }
     }
 
@@ -631,19 +632,18 @@ impl SiweMessage {
     ///
     /// # Errors
     /// [`SiweError::DomainMismatch`] or [`SiweError::UriMismatch`].
-    pub fn check_origin<S: AsRef<str>>(&self, domains: &[S]) -> Result<(), SiweError> {
-        let known = |d: &str| {
-            domains
-                .iter()
-                .any(|allowed| allowed.as_ref().eq_ignore_ascii_case(d))
-        };
-        if !known(&self.domain) || self.scheme.as_deref().is_some_and(|s| s != "https") {
+    pub fn check_origin(&self, domains: &[&str]) -> Result<(), SiweError> {
+        let known = domains.iter().any(|d| d.eq_ignore_ascii_case(&self.domain));
+        if !known || self.scheme.as_deref().is_some_and(|s| s != "https") {
             return Err(SiweError::DomainMismatch);
         }
-        let authority = self
-            .uri
-            .strip_prefix("https://")
-            .map(|rest| rest.split(['/', '?', '#']).next().unwrap_or(rest));
+        let authority = self.uri.strip_prefix("https://").map(|rest| {
+            let end = rest
+                .bytes()
+                .position(|b| matches!(b, b'/' | b'?' | b'#'))
+                .unwrap_or(rest.len());
+            rest.get(..end).unwrap_or(rest)
+        });
         match authority {
             Some(authority) if authority.eq_ignore_ascii_case(&self.domain) => Ok(()),
             _ => Err(SiweError::UriMismatch),
