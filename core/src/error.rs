@@ -225,7 +225,8 @@ error_codes! {
         "signature_label_not_found", "signature_ambiguous_label", "signature_missing_parameter",
         "signature_unknown_key", "signature_algorithm_mismatch", "signature_unsupported_algorithm",
         "signature_expired", "signature_not_yet_valid", "signature_too_old", "signature_invalid",
-        "signature_invalid_key", "signature_invalid_length", "signature_invalid_encoding",
+        "signature_invalid_key", "signature_encrypted_key", "signature_invalid_length",
+        "signature_invalid_encoding",
         "content_digest_mismatch", "signer_failed",
     ],
     Challenge => [

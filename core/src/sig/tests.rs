@@ -1347,7 +1347,6 @@ fn malformed_key_encodings_are_invalid_keys() {
         ("public key", armour("EC PRIVATE KEY", &public)),
         ("truncated", armour("EC PRIVATE KEY", &der[..der.len() - 1])),
         ("SEC1 as PKCS#8", armour("PRIVATE KEY", &der)),
-        ("encrypted", armour("ENCRYPTED PRIVATE KEY", &der)),
         (
             "not base64",
             "-----BEGIN EC PRIVATE KEY-----\n*\n-----END EC PRIVATE KEY-----".into(),
@@ -1359,6 +1358,31 @@ fn malformed_key_encodings_are_invalid_keys() {
     }
     let err = VerifyingKey::from_pem(&armour("PUBLIC KEY", &der)).unwrap_err();
     assert_eq!(err.code(), "signature_invalid_key");
+}
+
+/// An encrypted PKCS#8 key gets its own code, whatever is inside the block (issue 16, point 7).
+#[test]
+fn encrypted_private_keys_have_their_own_code() {
+    let encrypted = fixture!("local-encrypted-p256-pkcs8.pem");
+    let err = SigningKey::from_pem(encrypted).unwrap_err();
+    assert_eq!(err.code(), "signature_encrypted_key");
+    assert!(err.to_string().contains("encrypted"), "{err}");
+    assert!(!err.to_string().contains("MII"), "{err}");
+    // Before any other key in the text, it is the one reported; after a plain key, ignored.
+    let plain = fixture!("rfc9421-B.1.3-test-key-ecc-p256.pem");
+    assert_code(
+        SigningKey::from_pem(&format!("{encrypted}\n{plain}")),
+        "encrypted_key",
+    );
+    assert!(
+        SigningKey::from_pem(&format!("{}\n{encrypted}", pem_of(plain, "EC PRIVATE KEY"))).is_ok()
+    );
+    assert_code(
+        SigningKey::from_pem(
+            "-----BEGIN ENCRYPTED PRIVATE KEY-----\nAAAA\n-----END ENCRYPTED PRIVATE KEY-----",
+        ),
+        "encrypted_key",
+    );
 }
 
 #[test]
