@@ -245,6 +245,17 @@ pub(super) fn encode_spki(key: &PublicKey<'_>) -> Vec<u8> {
     wrap(SEQUENCE, &[&algo, &wrap(BIT_STRING, &[&[0], key])])
 }
 
+/// Where the first block of `text` labelled with one of `labels` begins, and its label.
+pub(super) fn first_block(text: &str, labels: &[&'static str]) -> Option<(usize, &'static str)> {
+    labels
+        .iter()
+        .filter_map(|label| {
+            text.find(&format!("-----BEGIN {label}-----"))
+                .map(|at| (at, *label))
+        })
+        .min_by_key(|(at, _)| *at)
+}
+
 /// The first block of `text` labelled with one of `labels` (the earliest in the text; text
 /// around it is ignored), its label and its contents, through `pem-rfc7468`: the base64 may be
 /// wrapped at any width, RFC 1421 headers are refused. The contents are zeroized when dropped
@@ -253,13 +264,7 @@ pub(super) fn pem_decode(
     text: &str,
     labels: &[&'static str],
 ) -> Option<(&'static str, Zeroizing<Vec<u8>>)> {
-    let (start, label) = labels
-        .iter()
-        .filter_map(|label| {
-            text.find(&format!("-----BEGIN {label}-----"))
-                .map(|at| (at, *label))
-        })
-        .min_by_key(|(at, _)| *at)?;
+    let (start, label) = first_block(text, labels)?;
     let block = text.get(start..)?;
     let end_marker = format!("-----END {label}-----");
     let end = block.find(&end_marker)?.checked_add(end_marker.len())?;

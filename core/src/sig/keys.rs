@@ -123,12 +123,16 @@ impl SigningKey {
     /// sign through a host signer), [`InvalidKey`](SignatureError::InvalidKey) if no supported key
     /// is found.
     pub fn from_pem(pem: &str) -> Result<Self, SignatureError> {
-        let labels = ["PRIVATE KEY", "EC PRIVATE KEY", "ENCRYPTED PRIVATE KEY"];
+        const ENCRYPTED: &str = "ENCRYPTED PRIVATE KEY";
+        let labels = ["PRIVATE KEY", "EC PRIVATE KEY", ENCRYPTED];
+        // Told by its label alone: whatever the block holds, it cannot be used as it is.
+        if der::first_block(pem, &labels).is_some_and(|(_, label)| label == ENCRYPTED) {
+            return Err(SignatureError::EncryptedKey);
+        }
         let parts = match der::pem_decode(pem, &labels) {
             Some(("PRIVATE KEY", der)) => der::pkcs8(&der).map(|key| Self::from_der_parts(&key)),
             Some(("EC PRIVATE KEY", der)) => der::sec1(&der).map(|key| Self::from_der_parts(&key)),
-            Some(_) => return Err(SignatureError::EncryptedKey),
-            None => None,
+            _ => None,
         };
         parts.unwrap_or(Err(SignatureError::InvalidKey))
     }

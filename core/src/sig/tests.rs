@@ -1383,6 +1383,16 @@ fn encrypted_private_keys_have_their_own_code() {
         ),
         "encrypted_key",
     );
+    // Found by the `keys` fuzz target: an encrypted block whose base64 is empty or broken is
+    // still an encrypted key, not an invalid one.
+    for body in ["", "*", "AAA"] {
+        assert_code(
+            SigningKey::from_pem(&format!(
+                "-----BEGIN ENCRYPTED PRIVATE KEY-----\n{body}\n-----END ENCRYPTED PRIVATE KEY-----\n"
+            )),
+            "encrypted_key",
+        );
+    }
 }
 
 #[test]
