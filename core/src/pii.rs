@@ -51,7 +51,7 @@ pub(crate) fn mask(kind: Kind, value: &str) -> String {
 
 /// Masks what looks like personal data in free text (a provider's error message): words with an
 /// `@` become `<email>`, and runs of 7 or more digits (phone numbers, BVNs) keep only their last 2.
-pub(crate) fn scrub_text(text: &str) -> String {
+pub fn scrub_text(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for (i, word) in text.split(' ').enumerate() {
         if i > 0 {
@@ -205,7 +205,7 @@ fn redact_as(kind: Kind, value: &mut serde_json::Value) {
 
 /// Body bytes shown with personal data masked: JSON is printed with sensitive members masked,
 /// anything else only by its length.
-pub(crate) struct RedactedBody<'a>(pub &'a [u8]);
+pub struct RedactedBody<'a>(pub &'a [u8]);
 
 impl fmt::Display for RedactedBody<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
