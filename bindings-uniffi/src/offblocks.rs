@@ -302,6 +302,17 @@ pub fn challenge_accept_signature(
     Ok(challenge.accept_signature(signature_hex)?)
 }
 
+/// As `challenge_accept_signature`, after checking again at `now` that the challenge has not
+/// expired while the wallet was signing (prefer this one).
+#[uniffi::export]
+pub fn challenge_accept_signature_at(
+    challenge: &Challenge,
+    signature_hex: &str,
+    now: UtcDateTime,
+) -> Result<ChallengeSubmission> {
+    Ok(challenge.accept_signature_at(signature_hex, now)?)
+}
+
 /// Whether `PATCH .../deactivate` is allowed from `status` (only `active`).
 #[uniffi::export]
 pub fn offblocks_status_can_deactivate(status: &OffBlocksStatus) -> bool {
