@@ -309,6 +309,17 @@ pub fn validate_offblocks_customer_create(input: &OffBlocksCustomerCreate) -> Re
     Ok(input.validate()?)
 }
 
+/// As `accept_challenge_signature`, after checking again at `now` that the challenge has not
+/// expired while the wallet was signing (prefer this one).
+#[uniffi::export]
+pub fn accept_challenge_signature_at(
+    challenge: &Challenge,
+    signature_hex: &str,
+    now: UtcDateTime,
+) -> Result<ChallengeSubmission> {
+    Ok(challenge.accept_signature_at(signature_hex, now)?)
+}
+
 /// Whether `PATCH .../deactivate` is allowed from `status` (only `active`).
 #[uniffi::export]
 pub fn offblocks_status_can_deactivate(status: &OffBlocksStatus) -> bool {

@@ -136,7 +136,8 @@ pub struct SignatureVerifyOptions {
     pub label: Option<String>,
     /// Tolerated clock difference for `created` and `expires`, in seconds.
     pub clock_skew_seconds: i64,
-    /// If set, `created` is required and may be at most this many seconds old.
+    /// If set, `created` is required and may be at most this many seconds old (default 300 s,
+    /// the core's `DEFAULT_MAX_AGE`; none accepts any age).
     pub max_age_seconds: Option<i64>,
     /// Components the signature must cover: names (`@method`, `content-type`) or serialised
     /// identifiers with parameters (`"@query-param";name="page"`).
@@ -145,15 +146,16 @@ pub struct SignatureVerifyOptions {
     pub require_content_digest: bool,
 }
 
-/// Options for time `now`: any label if only one, 60 seconds of clock skew, no maximum age, no
-/// required components, no digest requirement.
+/// Options for time `now`: the core's defaults (any label if only one, 60 seconds of clock skew,
+/// a maximum age of 300 seconds so `created` is required, no required components, no digest
+/// requirement; a covered `content-digest` is always compared with a body).
 #[uniffi::export]
 pub fn default_signature_verify_options(now: UtcDateTime) -> SignatureVerifyOptions {
     SignatureVerifyOptions {
         now,
         label: None,
         clock_skew_seconds: core::DEFAULT_CLOCK_SKEW,
-        max_age_seconds: None,
+        max_age_seconds: Some(core::DEFAULT_MAX_AGE),
         required_components: Vec::new(),
         require_content_digest: false,
     }

@@ -97,7 +97,8 @@ pub fn sign_signature_base(key: &SigningKey, algorithm: &str, base: &[u8]) -> Js
 }
 
 /// Verifies the RFC 9421 signature of `request` with `key` at `now` (RFC 3339), requiring
-/// `Content-Digest` when the request has a body; `maxAgeSeconds` bounds `created` when given.
+/// `Content-Digest` when the request has a body; `maxAgeSeconds` bounds `created` (default the
+/// core's `DEFAULT_MAX_AGE`, 300 s, so `created` is required).
 #[wasm_bindgen(js_name = verifyMessage)]
 pub fn verify_message(
     request: &str,
@@ -107,7 +108,7 @@ pub fn verify_message(
 ) -> JsResult<String> {
     let request: HttpRequest = input(request, "request")?;
     let options = VerifyOptions {
-        max_age: max_age_seconds.map(i64::from),
+        max_age: Some(max_age_seconds.map_or(sig::DEFAULT_MAX_AGE, i64::from)),
         require_content_digest: !request.body.is_empty(),
         ..VerifyOptions::new(instant(now, "now")?.timestamp())
     };

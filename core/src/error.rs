@@ -225,13 +225,15 @@ error_codes! {
         "signature_label_not_found", "signature_ambiguous_label", "signature_missing_parameter",
         "signature_unknown_key", "signature_algorithm_mismatch", "signature_unsupported_algorithm",
         "signature_expired", "signature_not_yet_valid", "signature_too_old", "signature_invalid",
-        "signature_invalid_key", "signature_invalid_length", "signature_invalid_encoding",
+        "signature_invalid_key", "signature_encrypted_key", "signature_invalid_length",
+        "signature_invalid_encoding",
         "content_digest_mismatch", "signer_failed",
     ],
     Challenge => [
         "challenge_invalid_account", "challenge_unsupported_chain", "challenge_malformed",
         "challenge_address_mismatch", "challenge_chain_mismatch", "challenge_expired",
         "challenge_not_yet_valid", "challenge_invalid_signature", "challenge_wrong_signer",
+        "challenge_domain_mismatch",
     ],
     Transport => ["timeout", "network_error", "aborted"],
     Internal => ["not_initialized", "init_failed", "internal"],
@@ -881,7 +883,8 @@ pub enum ChallengeError {
     /// The challenge has expired (past its Expiration Time, or issued over an hour ago): fetch a new one.
     #[error("the challenge has expired; fetch a new one")]
     Expired,
-    /// The challenge is not valid yet (Not Before is in the future).
+    /// The challenge is not valid yet (Not Before, or Issued At beyond a small clock skew, is in
+    /// the future).
     #[error("the challenge is not valid yet")]
     NotYetValid,
     /// The signature is not 65 bytes of hex, or no key recovers from it.
@@ -890,6 +893,9 @@ pub enum ChallengeError {
     /// The signature was made by another wallet than the customer's.
     #[error("the challenge was signed by another wallet than the customer's")]
     WrongSigner,
+    /// The message asks to sign in to another site than the provider's (domain, scheme or URI).
+    #[error("the challenge is for another site")]
+    DomainMismatch,
 }
 
 impl ChallengeError {
@@ -905,6 +911,7 @@ impl ChallengeError {
             ChallengeError::NotYetValid => "challenge_not_yet_valid",
             ChallengeError::InvalidSignature => "challenge_invalid_signature",
             ChallengeError::WrongSigner => "challenge_wrong_signer",
+            ChallengeError::DomainMismatch => "challenge_domain_mismatch",
         }
     }
 }

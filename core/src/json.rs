@@ -108,28 +108,45 @@ fn path_at(body: &[u8], line: usize, column: usize) -> String {
 /// A description of a serde_json error that never repeats the input: serde's own messages can
 /// quote the offending value (`invalid type: string "0801...", expected ...`).
 fn describe(err: &serde_json::Error) -> String {
-    let at = format!(" (line {}, column {})", err.line(), err.column());
+    let data;
     let what = match err.classify() {
-        serde_json::error::Category::Io => "could not read the body".to_owned(),
-        serde_json::error::Category::Eof => "the body ends early (truncated JSON)".to_owned(),
-        serde_json::error::Category::Syntax => "the body is not valid JSON".to_owned(),
-        serde_json::error::Category::Data => describe_data_error(&err.to_string()),
+        serde_json::error::Category::Io => "could not read the body",
+        serde_json::error::Category::Eof => "the body ends early (truncated JSON)",
+        serde_json::error::Category::Syntax => "the body is not valid JSON",
+        serde_json::error::Category::Data => {
+            data = describe_data_error(&err.to_string());
+            &data
+        }
     };
-    format!("{what}{at}")
+    format!("{what} (line {}, column {})", err.line(), err.column())
 }
 
 /// The value-free part of a serde data error message (`missing field ...`, `expected ...`, or a
 /// message of Clientele's own readers). Also used for values crossing a binding boundary.
+///
+/// Serde's messages quote the offending value (`invalid type: string "...", expected u32`), and
+/// a string value may itself hold `, expected ` or ` at line `, so nothing is ever searched for
+/// inside a value: the texts kept are the ones that come from the types (field names, what was
+/// expected after a number, boolean or structure, Clientele's own messages), each cut at the
+/// first ` at line `; a string value's message, an unknown variant or field, and anything not
+/// recognised say only `unexpected value`. The result never holds input text.
 pub fn describe_data_error(text: &str) -> String {
-    let text = text.split(" at line").next().unwrap_or(text);
-    if text.starts_with("missing field ") || text.starts_with("duplicate field ") {
-        text.to_owned()
-    } else if let Some((_, expected)) = text.rsplit_once(", expected ") {
-        format!("unexpected value, expected {expected}")
-    } else if let Some(msg) = text.strip_prefix(SAFE_PREFIX) {
-        msg.to_owned()
-    } else {
-        "unexpected value".to_owned()
+    let static_part = |t: &str| t.split(" at line ").next().unwrap_or_default().to_owned();
+    if text.starts_with("missing field `") || text.starts_with("duplicate field `") {
+        return static_part(text);
+    }
+    if let Some(message) = text.strip_prefix(SAFE_PREFIX) {
+        return static_part(message);
+    }
+    let not_a_string = text
+        .strip_prefix("invalid type: ")
+        .or_else(|| text.strip_prefix("invalid value: "))
+        .filter(|rest| !rest.starts_with("string") && !rest.starts_with("character"))
+        .or_else(|| text.strip_prefix("invalid length "));
+    match not_a_string.and_then(|rest| rest.split_once(", expected ")) {
+        // Before the separator: a number, boolean or fixed phrase, which cannot hold it.
+        Some((_, expected)) => format!("unexpected value, expected {}", static_part(expected)),
+        None => "unexpected value".to_owned(),
     }
 }
 
@@ -586,6 +603,72 @@ mod tests {
     }
 
     #[test]
+    fn data_error_messages_never_hold_input_text() {
+        #[derive(Deserialize, Debug)]
+        #[allow(dead_code)]
+        struct N {
+            n: u32,
+            e: Option<E>,
+        }
+        #[derive(Deserialize, Debug)]
+        enum E {
+            A,
+        }
+        // Values crafted to look like serde's own separators (issue 16, point 6).
+        let secrets = ["ada@example.com", "22403240419", "08012345678"];
+        for body in [
+            r#"{"n":"x, expected ada@example.com at line 9 column 9"}"#,
+            r#"{"n":"x, expected ada@example.com"}"#,
+            r#"{"n":"ada@example.com\", expected 22403240419"}"#,
+            r#"{"n":-22403240419}"#,
+            r#"{"n":2240324041900000000000}"#,
+            r#"{"n":1,"e":"ada@example.com"}"#,
+            r#"{"n":1,"e":"x`, expected ada@example.com"}"#,
+            r#"{"n":1,"e":"x`, expected one of `22403240419`"}"#,
+        ] {
+            let e = decode::<N>(body.as_bytes()).unwrap_err();
+            for secret in secrets {
+                assert!(!e.message.contains(secret), "{body}: {}", e.message);
+            }
+            assert!(
+                e.message.starts_with("unexpected value"),
+                "{body}: {}",
+                e.message
+            );
+        }
+        // The same through the text entry point the bindings use, and messages kept as they were.
+        assert_eq!(
+            describe_data_error(
+                r#"invalid type: string "x, expected ada@example.com at line 1", expected u32 at line 1 column 40"#
+            ),
+            "unexpected value"
+        );
+        assert_eq!(
+            describe_data_error("invalid type: integer `22403240419`, expected a string"),
+            "unexpected value, expected a string"
+        );
+        assert_eq!(
+            describe_data_error(
+                "unknown variant `ada@example.com`, expected `A` at line 1 column 9"
+            ),
+            "unexpected value"
+        );
+        assert_eq!(
+            describe_data_error("unknown variant `ada@example.com`, there are no variants"),
+            "unexpected value"
+        );
+        assert_eq!(
+            describe_data_error("missing field `event` at line 1 column 2"),
+            "missing field `event`"
+        );
+        assert_eq!(describe_data_error("ada@example.com"), "unexpected value");
+        assert_eq!(
+            describe_data_error("invalid length 2, expected 3 elements"),
+            "unexpected value, expected 3 elements"
+        );
+    }
+
+    #[test]
     fn errors_name_the_path_and_never_the_value() {
         let e = decode::<T>(br#"{"at":"08012345678"}"#).unwrap_err();
         assert_eq!(e.path, "at");
@@ -598,12 +681,15 @@ mod tests {
 
         let e = decode::<T>(br#"{"n":"08012345678"}"#).unwrap_err();
         assert_eq!(e.path, "n");
+        // A string value's message names no expectation: it could not be told from the value.
+        assert!(e.message.starts_with("unexpected value"), "{}", e.message);
+        assert!(!e.message.contains("0801"));
+        let e = decode::<T>(br#"{"n":true}"#).unwrap_err();
         assert!(
             e.message.starts_with("unexpected value, expected u32"),
             "{}",
             e.message
         );
-        assert!(!e.message.contains("0801"));
 
         assert_eq!(decode::<T>(br#"{"n":7}"#).unwrap().n, 7);
         let e = decode::<T>(br#"{"n":1"#).unwrap_err();

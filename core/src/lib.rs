@@ -56,6 +56,13 @@ pub mod json;
 pub mod offblocks;
 mod open_enum;
 mod pii;
+
+/// Entry points for the fuzz targets (`core/fuzz`) into code that is otherwise private. Not part
+/// of the API: no stability promise.
+#[doc(hidden)]
+pub mod fuzzing {
+    pub use crate::pii::{RedactedBody, scrub_text};
+}
 pub mod sig;
 #[cfg(feature = "uniffi")]
 pub mod uniffi_types;

@@ -54,7 +54,7 @@ pub(crate) fn mask(kind: Kind, value: &str) -> String {
 /// long mixed letter-and-digit tokens become `<redacted>` (ids in the usual UUID and 24-hex forms
 /// stay, they name things without granting anything); runs of 7 or more digits (phone numbers,
 /// BVNs) keep only their last 2.
-pub(crate) fn scrub_text(text: &str) -> String {
+pub fn scrub_text(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for (i, word) in text.split(' ').enumerate() {
         if i > 0 {
@@ -140,6 +140,10 @@ impl fmt::Debug for MaskedOpt<'_> {
 
 /// The masking kind for a JSON key or header name, if values under it are sensitive.
 /// Matching ignores case, `_` and `-`, so `phone_number`, `phoneNumber` and `Phone-Number` agree.
+/// Credentials are recognised by name (`Authorization`, `Proxy-Authorization`, `Cookie`,
+/// `Set-Cookie`, `Api-Key`, `X-Auth-Token`, ...) and by what a name holds: any name with `token`,
+/// `secret`, `password` or `apikey` in it; personal data also by what a name holds (`emails`,
+/// `workPhone`, `bvnNumber`).
 pub(crate) fn kind_for_key(key: &str) -> Option<Kind> {
     let k: String = key
         .chars()
@@ -151,18 +155,39 @@ pub(crate) fn kind_for_key(key: &str) -> Option<Kind> {
         "bvn" | "phone" | "phonenumber" | "nin" => Kind::Tail2,
         "dob" | "dateofbirth" => Kind::Date,
         "image" | "imageurl" | "identityurl" | "meansofidentityurl" => Kind::Image,
-        "authorization" | "apisecret" | "secret" | "secretkey" | "token" | "password"
-        | "privatekey" | "cookie" | "xapikey" => Kind::Secret,
+        "authorization" | "proxyauthorization" | "secretkey" | "privatekey" | "cookie"
+        | "setcookie" => Kind::Secret,
+        _ if ["token", "secret", "password", "apikey"]
+            .iter()
+            .any(|part| k.contains(part)) =>
+        {
+            Kind::Secret
+        }
+        _ if k.contains("email") => Kind::Email,
+        _ if k.contains("phone") || k.contains("bvn") => Kind::Tail2,
         _ => return None,
     })
 }
 
-/// A header value as it may be shown: credentials are hidden, except for the scheme and the
-/// non-secret prefix of a Bloc key (`Bearer sk_test_<redacted>`), which tells which key was used.
+/// A header value as it may be shown: credentials are hidden, except for the scheme of an
+/// `Authorization` value and the non-secret prefix of a Bloc key (`Bearer sk_test_<redacted>`),
+/// which tell which key was used.
 pub(crate) fn header_value(name: &str, value: &str) -> String {
     match kind_for_key(name) {
         Some(Kind::Secret) => {
-            let (scheme, rest) = value.split_once(' ').unwrap_or(("", value));
+            // Only an authorization scheme (a single word of letters) is kept: the first word of
+            // a cookie or an API key is part of the secret.
+            let authorization = name.to_ascii_lowercase().ends_with("authorization");
+            let (scheme, rest) = match value.split_once(' ') {
+                Some((scheme, rest))
+                    if authorization
+                        && !scheme.is_empty()
+                        && scheme.bytes().all(|b| b.is_ascii_alphabetic()) =>
+                {
+                    (scheme, rest)
+                }
+                _ => ("", value),
+            };
             let prefix = ["sk_test_", "sk_live_", "pk_test_", "pk_live_"]
                 .into_iter()
                 .find(|p| rest.starts_with(p))
@@ -184,14 +209,9 @@ pub(crate) fn redact_json(value: &mut serde_json::Value) {
     match value {
         serde_json::Value::Object(map) => {
             for (key, v) in map.iter_mut() {
-                match (kind_for_key(key), &*v) {
-                    (Some(kind), serde_json::Value::String(s)) => {
-                        *v = serde_json::Value::String(mask(kind, s));
-                    }
-                    (Some(_), serde_json::Value::Null) => {}
-                    (Some(kind), _) if kind != Kind::Secret => redact_json(v),
-                    (Some(_), _) => *v = serde_json::Value::String(mask(Kind::Secret, "")),
-                    (None, _) => redact_json(v),
+                match kind_for_key(key) {
+                    Some(kind) => redact_as(kind, v),
+                    None => redact_json(v),
                 }
             }
         }
@@ -200,9 +220,28 @@ pub(crate) fn redact_json(value: &mut serde_json::Value) {
     }
 }
 
+/// Masks a value found under a sensitive key: strings and numbers are masked as `kind`, at any
+/// depth (`"bvn": 22403240419`, `"email": ["a@b.co"]`, `"phone": {"number": "0801..."}`);
+/// a credential is hidden whole, whatever its shape. `null` and booleans say nothing and stay.
+fn redact_as(kind: Kind, value: &mut serde_json::Value) {
+    use serde_json::Value;
+    match value {
+        Value::Null | Value::Bool(_) => {}
+        _ if kind == Kind::Secret => *value = Value::String(mask(Kind::Secret, "")),
+        Value::String(s) => *s = mask(kind, s),
+        Value::Number(n) => *value = Value::String(mask(kind, &n.to_string())),
+        Value::Array(items) => items.iter_mut().for_each(|v| redact_as(kind, v)),
+        Value::Object(map) => {
+            for (key, v) in map.iter_mut() {
+                redact_as(kind_for_key(key).unwrap_or(kind), v);
+            }
+        }
+    }
+}
+
 /// Body bytes shown with personal data masked: JSON is printed with sensitive members masked,
 /// anything else only by its length.
-pub(crate) struct RedactedBody<'a>(pub &'a [u8]);
+pub struct RedactedBody<'a>(pub &'a [u8]);
 
 impl fmt::Display for RedactedBody<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -285,6 +324,51 @@ mod tests {
         assert_eq!(
             header_value("Content-Type", "application/json"),
             "application/json"
+        );
+    }
+
+    #[test]
+    fn credential_headers_of_every_spelling_are_hidden() {
+        for (name, value) in [
+            ("Set-Cookie", "session=s3cr3t-cookie; Path=/; HttpOnly"),
+            ("Cookie", "s3cr3t-cookie other"),
+            ("Proxy-Authorization", "Basic s3cr3t-cookie"),
+            ("X-Auth-Token", "s3cr3t-cookie"),
+            ("Api-Key", "s3cr3t-cookie"),
+            ("X-Api-Key", "s3cr3t-cookie"),
+            ("X-Refresh-Token", "s3cr3t-cookie"),
+            ("X-Client-Secret", "s3cr3t-cookie"),
+            ("x_my_api_key", "s3cr3t-cookie"),
+            ("Authorization", "s3cr3t-cookie rest"),
+        ] {
+            let shown = header_value(name, value);
+            assert!(!shown.contains("s3cr3t"), "{name}: {shown}");
+            assert!(shown.ends_with("<redacted>"), "{name}: {shown}");
+        }
+        assert_eq!(
+            header_value("Proxy-Authorization", "Basic s3cr3t"),
+            "Basic <redacted>"
+        );
+        assert_eq!(header_value("Idempotency-Key", "k-1"), "k-1");
+    }
+
+    #[test]
+    fn numbers_arrays_and_objects_under_sensitive_keys_are_masked() {
+        let body = br#"{"bvn":22403240419,"email":["ada@example.com",{"work":"bo@example.org"}],"phone":{"number":"08012345678"},"nin":[12345678901],"accessToken":{"value":"tok-s3cr3t"},"api_key":["k-s3cr3t"],"ok":true,"name":"Ada"}"#;
+        let shown = RedactedBody(body).to_string();
+        for secret in [
+            "22403240419",
+            "ada@example.com",
+            "bo@example.org",
+            "08012345678",
+            "12345678901",
+            "s3cr3t",
+        ] {
+            assert!(!shown.contains(secret), "{secret} in {shown}");
+        }
+        assert_eq!(
+            shown,
+            r#"{"accessToken":"<redacted>","api_key":"<redacted>","bvn":"*********19","email":["a***@example.com",{"work":"b***@example.org"}],"name":"Ada","nin":["*********01"],"ok":true,"phone":{"number":"*********78"}}"#
         );
     }
 

@@ -6,7 +6,10 @@ It recomputes every vector the Rust tests hard-code (each line must say OK;
 any mismatch stops the script), checks that siwe-py's ABNF parser rejects the
 same malformed messages, and prints INFO lines for the few documented places
 where the Rust parser is deliberately stricter or looser than siwe-py.
-Nothing here is loaded by the Rust tests.
+Then it generates valid and invalid messages (seeded mutations of the vectors),
+runs each through siwe-py and through the Rust parser (core/tests/siwe_cross_check.rs,
+run with cargo), and fails on any disagreement that is not one of the documented
+differences. Nothing here is loaded by the Rust tests.
 """
 
 from eth_account import Account
@@ -130,6 +133,8 @@ both_reject = {
     "trailing LF (unexpected_line)": OFFBLOCKS + "\n",
     "misordered optional lines (unexpected_line)": OFFBLOCKS + "\nNot Before: 2024-01-17T18:21:53Z\nExpiration Time: 2024-01-17T19:21:53Z",
     "bad checksum (address_checksum)": OFFBLOCKS.replace("C2691", "C2692"),
+    "lowercase address (address_checksum)": OFFBLOCKS.replace("0x43158f45b5EbD7b1179130130DF00393928C2691", "0x43158f45b5ebd7b1179130130df00393928c2691"),
+    "uppercase address (address_checksum)": OFFBLOCKS.replace("0x43158f45b5EbD7b1179130130DF00393928C2691", "0x43158F45B5EBD7B1179130130DF00393928C2691"),
     "URI without scheme (uri)": OFFBLOCKS.replace("URI: https://", "URI: "),
 }
 for name, text in both_reject.items():
@@ -137,7 +142,6 @@ for name, text in both_reject.items():
 
 # Where the Rust parser deliberately differs from siwe-py (see siwe.rs docs).
 differences = {
-    "lowercase address (Rust accepts: EIP-55 is SHOULD)": OFFBLOCKS.replace("0x43158f45b5EbD7b1179130130DF00393928C2691", "0x43158f45b5ebd7b1179130130df00393928c2691"),
     "Chain ID 0300 (Rust rejects: leading zero)": OFFBLOCKS.replace("Chain ID: 300", "Chain ID: 0300"),
     "empty Resources: (Rust rejects)": OFFBLOCKS + "\nResources:",
     "empty statement, 4 LFs (Rust accepts per ABNF *(...))": NO_ST.replace("\n\n\nURI", "\n\n\n\nURI"),
@@ -145,3 +149,146 @@ differences = {
 }
 for name, text in differences.items():
     print("INFO siwe-py accepts" if siwe_py_accepts(text) else "INFO siwe-py rejects", name)
+
+
+# --- Generated messages: siwe-py and the Rust parser must agree ---------------
+# Each mutation names the field it breaks; a disagreement is allowed only where it is one of
+# the documented differences (KNOWN), and is then printed as INFO.
+import json
+import os
+import random
+import subprocess
+import tempfile
+
+KNOWN = {
+    # Rust rejects: one spelling per chain id, so the message re-renders exactly.
+    "chain id leading zero",
+    "chain id over u64",
+    # Rust rejects `Resources:` with no `- ` line; rejects nothing siwe-py accepts otherwise.
+    "empty resources",
+    # Rust accepts the ABNF's empty statement (four LFs); siwe-py does not.
+    "empty statement",
+    # RFC 3339 allows a leap second and a lowercase t / z; siwe-py's datetime parsing does not.
+    "leap second",
+    "timestamp lowercase",
+}
+
+VALID = [OFFBLOCKS, no_statement, full, "example.com" + EIP_TAIL, "example.com:3388" + EIP_TAIL,
+         "https://example.com" + EIP_TAIL]
+ADDRESSES = ["0x43158f45b5EbD7b1179130130DF00393928C2691", "0x2c7536E3605D9C16a7a3D7b1898e529396a65c23",
+             "0xC02aaA39b223FE8D0A0e5C4F27eAD9083C756Cc2"]
+
+
+def line_value(text, tag):
+    for line in text.split("\n"):
+        if line.startswith(tag):
+            return line[len(tag):]
+    return None
+
+
+def replace_line(text, tag, value):
+    old = line_value(text, tag)
+    return None if old is None else text.replace(tag + old, tag + value, 1)
+
+
+def mutations(text):
+    """(name, mutated text) pairs: the name says what was changed, '' for a valid change."""
+    out = []
+    address = next((a for a in ADDRESSES if a in text), None)
+    if address:
+        out += [("address lowercase", text.replace(address, address.lower())),
+                ("address uppercase", text.replace(address, "0x" + address[2:].upper())),
+                ("address one case flipped", text.replace(address, address[:5] + address[5].swapcase() + address[6:]
+                                                          if address[5].isalpha() else address[:7] + address[7].swapcase() + address[8:])),
+                ("address short", text.replace(address, address[:-1])),
+                ("address non-hex", text.replace(address, address[:-1] + "g")),
+                ("", text.replace(address, "0x52908400098527886E0F7030069857D2E4169EE7"))]
+    head = text.split("\n", 1)[0]
+    domain = head.split(" wants you")[0]
+    for name, new in [("", "localhost:8080"), ("", "[::1]:8080"), ("", "user@example.com"),
+                      ("domain space", "ex ample.com"), ("domain empty", ""), ("domain bad port", "example.com:abc"),
+                      ("domain bad percent", "exa%zzmple.com"), ("", "exa%41mple.com"), ("", "https://example.com"),
+                      ("scheme digit", "1http://example.com"), ("", "git+ssh://example.com"),
+                      ("domain slash", "example.com/path")]:
+        out.append((name, text.replace(domain + " wants you", new + " wants you", 1)))
+    for name, value in [("", "https://example.com"), ("uri no scheme", "example.com"), ("", "urn:x"),
+                        ("uri space", "https://ex ample.com"), ("", "https://[::1]/"), ("uri bad percent", "https://a.b/%zz"),
+                        ("", "https://a.b/?q#f"), ("", "a:"), ("uri empty", ""), ("uri quote", 'https://a.b/"')]:
+        out.append((name, replace_line(text, "URI: ", value)))
+    for name, value in [("version 2", "2"), ("version 01", "01"), ("version empty", "")]:
+        out.append((name, replace_line(text, "Version: ", value)))
+    for name, value in [("", "1"), ("", "0"), ("chain id leading zero", "0300"), ("chain id over u64", "18446744073709551616"),
+                        ("chain id negative", "-1"), ("chain id hex", "1a"), ("chain id empty", "")]:
+        out.append((name, replace_line(text, "Chain ID: ", value)))
+    for name, value in [("", "12345678"), ("nonce short", "1234567"), ("nonce symbol", "abcdefgh!"),
+                        ("", "abcdefghijklmnopqrstuvwxyz0123456789")]:
+        out.append((name, replace_line(text, "Nonce: ", value)))
+    for name, value in [("", "2024-01-17T18:21:53.5+05:30"), ("timestamp lowercase", "2024-01-17t18:21:53z"),
+                        ("timestamp month 13", "2024-13-01T00:00:00Z"), ("timestamp space", "2024-01-17 18:21:53Z"),
+                        ("timestamp no offset", "2024-01-17T18:21:53"), ("timestamp empty fraction", "2024-01-17T18:21:53.Z"),
+                        ("timestamp feb 30", "2024-02-30T00:00:00Z"), ("timestamp hour 24", "2024-01-17T24:00:00Z"),
+                        ("leap second", "2016-12-31T23:59:60Z")]:
+        out.append((name, replace_line(text, "Issued At: ", value)))
+    for name, extra in [("", "\nRequest ID: abc"), ("request id slash", "\nRequest ID: a/b"), ("", "\nRequest ID: "),
+                        ("", "\nExpiration Time: 2030-01-01T00:00:00Z"), ("", "\nNot Before: 2020-01-01T00:00:00Z"),
+                        ("empty resources", "\nResources:"), ("", "\nResources:\n- https://a.b/"),
+                        ("resource space", "\nResources:\n- https://a b/"), ("trailing LF", "\n"),
+                        ("unknown line", "\nFoo: bar")]:
+        if "Resources:" not in text and "Request ID" not in text and "Expiration" not in text:
+            out.append((name, text + extra))
+    if "\n\n\nURI" in text:
+        out.append(("empty statement", text.replace("\n\n\nURI", "\n\n\n\nURI", 1)))
+        out.append(("two-LF layout", text.replace("\n\n\nURI", "\n\nURI", 1)))
+    else:
+        statement = text.split("\n")[3]
+        for name, new in [("statement quote", statement + '"'), ("statement backslash", statement + "\\"),
+                          ("statement angle", statement + "<"), ("", statement + " ~!$&'()*+,;=:/?#[]@"),
+                          ("statement tab", statement + "\t"), ("statement percent", statement + "%")]:
+            out.append((name, text.replace(statement, new, 1)))
+    out.append(("crlf", text.replace("\n", "\r\n")))
+    return [(n, t) for n, t in out if t is not None and t != text]
+
+
+rng = random.Random(16)
+generated = [("", t) for t in VALID]
+for text in VALID:
+    generated += mutations(text)
+# Pairs of mutations: what one breaks must stay broken after another valid change.
+for _ in range(400):
+    name1, first = rng.choice(generated)
+    if name1:
+        continue
+    options = mutations(first)
+    if options:
+        generated.append(rng.choice(options))
+print("INFO documented differences in the generated messages:", ", ".join(sorted(KNOWN)))
+
+root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+with tempfile.TemporaryDirectory() as tmp:
+    path = os.path.join(tmp, "messages.json")
+    with open(path, "w") as f:
+        json.dump([t for _, t in generated], f)
+    subprocess.run(["cargo", "test", "-q", "-p", "clientele-core", "--test", "siwe_cross_check", "--",
+                    "--ignored", "--exact", "verdicts_for_generated_messages"],
+                   cwd=root, env={**os.environ, "SIWE_CROSS_CHECK": path}, check=True,
+                   stdout=subprocess.DEVNULL)
+    with open(path + ".rust.json") as f:
+        rust = json.load(f)
+
+assert len(rust) == len(generated)
+agree = known = valid = 0
+unexplained = []
+for (name, text), verdict in zip(generated, rust):
+    py = siwe_py_accepts(text)
+    valid += py
+    if py == verdict["ok"]:
+        agree += 1
+    elif name in KNOWN:
+        known += 1
+    else:
+        unexplained.append((name, py, verdict, text))
+for name, py, verdict, text in unexplained:
+    print("FAIL generated", repr(name), "siwe-py accepts" if py else "siwe-py rejects", "Rust", verdict, repr(text))
+print(f"{'OK  ' if not unexplained else 'FAIL'} generated messages: {len(generated)} ({valid} valid for siwe-py), "
+      f"{agree} agree, {known} documented differences, {len(unexplained)} unexplained")
+assert not unexplained, unexplained

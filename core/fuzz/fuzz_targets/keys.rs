@@ -1,5 +1,6 @@
-//! Key material: PEM (PKCS#8, SEC1, SPKI, read by the hand-written DER readers) and JWK, as text
-//! and as raw DER armoured here, so the fuzzer reaches the ASN.1 directly.
+//! Key material: PEM (read by pem-rfc7468; PKCS#8, SEC1, SPKI by the hand-written DER readers;
+//! encrypted PKCS#8 refused with its own code) and JWK, as text and as raw DER armoured here, so
+//! the fuzzer reaches the ASN.1 directly.
 #![no_main]
 use clientele_core::sig::{SigningKey, VerifyingKey};
 use libfuzzer_sys::fuzz_target;
@@ -13,7 +14,7 @@ fn armour(label: &str, der: &[u8]) -> String {
 fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
     let mut candidates = vec![text.into_owned()];
-    for label in ["PRIVATE KEY", "EC PRIVATE KEY", "PUBLIC KEY"] {
+    for label in ["PRIVATE KEY", "EC PRIVATE KEY", "PUBLIC KEY", "ENCRYPTED PRIVATE KEY"] {
         candidates.push(armour(label, data));
     }
     for input in &candidates {
@@ -28,6 +29,10 @@ fuzz_target!(|data: &[u8]| {
         if let Ok(key) = VerifyingKey::from_pem(input) {
             let pem = key.public_key_pem().unwrap();
             assert_eq!(VerifyingKey::from_pem(&pem).unwrap().public_key_pem().unwrap(), pem);
+        }
+        if input.starts_with("-----BEGIN ENCRYPTED PRIVATE KEY-----") {
+            let err = SigningKey::from_pem(input).err().map(|e| e.code());
+            assert_eq!(err, Some("signature_encrypted_key"));
         }
         let _ = SigningKey::from_jwk(input).map(|k| k.algorithm());
         let _ = VerifyingKey::from_jwk(input).map(|k| k.algorithm());

@@ -55,7 +55,7 @@ impl BlocEventType {
 
 /// A verified, parsed webhook delivery.
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record), uniffi::export(Debug))]
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct BlocWebhookEvent {
@@ -65,6 +65,21 @@ pub struct BlocWebhookEvent {
     pub customer: Option<Customer>,
     /// `data` as raw JSON text, for every event (including ones this version does not know).
     pub data_json: String,
+}
+
+/// `Debug` (and so Kotlin's `toString` and Swift's `description`) masks personal data: the
+/// customer as its own `Debug` does, and `data_json` with every sensitive member masked.
+impl std::fmt::Debug for BlocWebhookEvent {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BlocWebhookEvent")
+            .field("event", &self.event)
+            .field("customer", &self.customer)
+            .field(
+                "data_json",
+                &crate::pii::RedactedBody(self.data_json.as_bytes()),
+            )
+            .finish()
+    }
 }
 
 type HmacSha256 = Hmac<Sha256>;
@@ -208,6 +223,18 @@ mod tests {
         let e = parse(br#"{"event":"CUSTOMER.CREATED","data":{"id":"6410612c7f1b4b36103f872a","customer_type":"Personal","status":"active","environment":"test"}}"#).unwrap();
         assert_eq!(e.event, BlocEventType::CustomerCreated);
         assert!(e.customer.is_some());
+    }
+
+    #[test]
+    fn debug_masks_the_data() {
+        let e = parse(br#"{"event":"customer.created","data":{"id":"6410612c7f1b4b36103f872a","customer_type":"Personal","status":"active","environment":"test","email":"ada@example.com","phone_number":"08012345678","bvn":"22403240419","kin":{"bvn":22403240419,"emails":["ada@example.com"]}}}"#).unwrap();
+        let shown = format!("{e:?}");
+        for secret in ["ada@example.com", "08012345678", "22403240419"] {
+            assert!(!shown.contains(secret), "{secret} in {shown}");
+        }
+        assert!(shown.contains("6410612c7f1b4b36103f872a"), "{shown}");
+        // The data itself keeps its data.
+        assert!(e.data_json.contains("ada@example.com"));
     }
 
     #[test]

@@ -2,9 +2,11 @@
 //! (EIP-4361) message on create; the customer's wallet signs it with `personal_sign` (EIP-191);
 //! the signature is submitted to move the customer on to screening.
 //!
-//! Clientele checks everything it can BEFORE anything is submitted: the message parses, names the
-//! customer's address and chain, has not expired (`now` passed in; OffBlocks challenges last one
-//! hour), and the signature recovers to the customer's address. A failed submission makes
+//! Clientele checks everything it can BEFORE anything is submitted: the message parses, asks to
+//! sign in to OffBlocks (its domain and URI are one of OffBlocks' hosts, or those given in
+//! [`ChallengeOptions`]), names the customer's address (EIP-55) and chain, was issued no later
+//! than a small clock skew ahead, is valid for at most an hour and has not expired (`now` passed
+//! in), and the signature recovers to the customer's address. A failed submission makes
 //! OffBlocks issue a new challenge, so catching mistakes locally saves a round trip.
 //!
 //! **Assumptions** (OffBlocks' documentation is cut off here): the paths default to
@@ -17,7 +19,9 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::eth::caip::AccountId;
-use super::eth::siwe::{self, OFFBLOCKS_CHALLENGE_MAX_AGE, SiweError, SiweMessage};
+use super::eth::siwe::{
+    self, OFFBLOCKS_CHALLENGE_DOMAINS, OFFBLOCKS_CHALLENGE_MAX_AGE, SiweError, SiweMessage,
+};
 use super::eth::wallet;
 use super::{OffBlocks, SigningRequest};
 use crate::error::ChallengeError;
@@ -67,6 +71,33 @@ impl ChallengePaths {
     }
 }
 
+/// What a challenge must satisfy besides naming the customer's account.
+///
+/// ```
+/// use clientele_core::offblocks::ChallengeOptions;
+/// let emulator = ChallengeOptions { domains: &["localhost:8080"], ..ChallengeOptions::default() };
+/// assert_eq!(emulator.max_age.as_secs(), 3600);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ChallengeOptions<'a> {
+    /// The domains a challenge may ask to sign in to (ASCII case ignored); its `URI` must be an
+    /// `https` URI of the same domain. Default: [`OFFBLOCKS_CHALLENGE_DOMAINS`], OffBlocks' live
+    /// and sandbox API hosts.
+    pub domains: &'a [&'a str],
+    /// The longest a challenge stays valid after `Issued At`, whatever its `Expiration Time`
+    /// says. Default: [`OFFBLOCKS_CHALLENGE_MAX_AGE`] (one hour).
+    pub max_age: std::time::Duration,
+}
+
+impl Default for ChallengeOptions<'_> {
+    fn default() -> Self {
+        ChallengeOptions {
+            domains: &OFFBLOCKS_CHALLENGE_DOMAINS,
+            max_age: OFFBLOCKS_CHALLENGE_MAX_AGE,
+        }
+    }
+}
+
 /// A decoded challenge that passed every check against the customer's account and the time.
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -100,23 +131,39 @@ pub struct ChallengeSubmission {
 }
 
 impl Challenge {
-    /// Decodes `encoded`, parses the Sign-In with Ethereum message and checks it against the
-    /// customer's CAIP-10 `chain_id` and `now`.
+    /// Decodes `encoded`, parses the Sign-In with Ethereum message and checks it against
+    /// OffBlocks' hosts, the customer's CAIP-10 `chain_id` and `now`: [`Challenge::open_with`]
+    /// with the default [`ChallengeOptions`].
     pub fn open(encoded: &str, chain_id: &str, now: DateTime<Utc>) -> Result<Self, Error> {
+        Self::open_with(encoded, chain_id, now, &ChallengeOptions::default())
+    }
+
+    /// As [`Challenge::open`], with the allowed domains and maximum age of `options`.
+    ///
+    /// # Errors
+    /// `challenge_domain_mismatch` for a message for another site, `challenge_not_yet_valid`
+    /// for one issued beyond the clock skew ahead (or before Not Before),
+    /// `challenge_expired`, `challenge_malformed` (including an Expiration Time further than
+    /// the maximum age after Issued At, or an address not written in its EIP-55 form), and the
+    /// account and chain mismatches.
+    pub fn open_with(
+        encoded: &str,
+        chain_id: &str,
+        now: DateTime<Utc>,
+        options: &ChallengeOptions<'_>,
+    ) -> Result<Self, Error> {
         let account = AccountId::parse(chain_id).map_err(|e| ChallengeError::Account {
             reason: e.code().into(),
         })?;
         let (Some(evm_chain), Some(_)) = (account.evm_chain_id(), account.evm_address()) else {
             return Err(ChallengeError::UnsupportedChain.into());
         };
-        let (message, fields) = siwe::decode_challenge(encoded).map_err(challenge_error)?;
-        fields
-            .check(
-                account.address(),
-                evm_chain,
-                now,
-                OFFBLOCKS_CHALLENGE_MAX_AGE,
-            )
+        let (message, fields) = siwe::decode_challenge(encoded)
+            .and_then(|(message, fields)| {
+                fields.check_origin(options.domains)?;
+                fields.check(account.address(), evm_chain, now, options.max_age)?;
+                Ok((message, fields))
+            })
             .map_err(challenge_error)?;
         let digest = format!(
             "0x{}",
@@ -131,8 +178,34 @@ impl Challenge {
         })
     }
 
+    /// Checks the wallet's `personal_sign` signature at `now`: the challenge must still be valid
+    /// (a wallet may take minutes; an expired challenge would only be refused by OffBlocks), and
+    /// the signature must recover to the customer's address. Returns what to submit.
+    pub fn accept_signature_at(
+        &self,
+        signature_hex: &str,
+        now: DateTime<Utc>,
+    ) -> Result<ChallengeSubmission, Error> {
+        self.accept_signature_with(signature_hex, now, &ChallengeOptions::default())
+    }
+
+    /// As [`Challenge::accept_signature_at`], with the maximum age of `options`.
+    pub fn accept_signature_with(
+        &self,
+        signature_hex: &str,
+        now: DateTime<Utc>,
+        options: &ChallengeOptions<'_>,
+    ) -> Result<ChallengeSubmission, Error> {
+        self.fields
+            .check_time(now, options.max_age)
+            .map_err(challenge_error)?;
+        self.accept_signature(signature_hex)
+    }
+
     /// Checks the wallet's `personal_sign` signature (65 bytes as hex, with or without `0x`):
-    /// it must recover to the customer's address. Returns what to submit.
+    /// it must recover to the customer's address. Returns what to submit. Time is checked only
+    /// when the challenge was opened: prefer [`Challenge::accept_signature_at`], which checks it
+    /// again at `now`.
     pub fn accept_signature(&self, signature_hex: &str) -> Result<ChallengeSubmission, Error> {
         let signature = wallet::parse_hex_signature(signature_hex)
             .map_err(|_| ChallengeError::InvalidSignature)?;
@@ -158,9 +231,11 @@ fn challenge_error(e: SiweError) -> Error {
         SiweError::AddressMismatch => ChallengeError::AddressMismatch,
         SiweError::ChainIdMismatch => ChallengeError::ChainMismatch,
         SiweError::Expired | SiweError::TooOld => ChallengeError::Expired,
-        SiweError::NotYetValid => ChallengeError::NotYetValid,
+        SiweError::NotYetValid | SiweError::IssuedInFuture => ChallengeError::NotYetValid,
+        SiweError::DomainMismatch | SiweError::UriMismatch => ChallengeError::DomainMismatch,
+        // The stable code, as for `ChallengeError::Account`: the one reason hosts can match on.
         other => ChallengeError::Malformed {
-            reason: other.to_string(),
+            reason: other.code().into(),
         },
     }
     .into()
@@ -237,5 +312,53 @@ impl OffBlocks {
             return Ok(None);
         }
         super::decode(response, super::Op::Other).map(Some)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+    use super::*;
+
+    const FIXTURE: &str = include_str!("../../../tests/fixtures/offblocks/challenges.json");
+
+    fn valid_case() -> (String, String, DateTime<Utc>, String) {
+        let cases: serde_json::Value = serde_json::from_str(FIXTURE).unwrap();
+        let case = &cases["cases"][0];
+        let text = |k: &str| case[k].as_str().unwrap().to_owned();
+        let now = DateTime::parse_from_rfc3339(&text("now")).unwrap().to_utc();
+        (text("challenge"), text("chainId"), now, text("signature"))
+    }
+
+    #[test]
+    fn the_domain_is_configurable() {
+        let (encoded, chain_id, now, _) = valid_case();
+        let live_only = ChallengeOptions {
+            domains: &["api.offblocks.xyz"],
+            ..ChallengeOptions::default()
+        };
+        let err = Challenge::open_with(&encoded, &chain_id, now, &live_only).unwrap_err();
+        assert_eq!(err.code(), "challenge_domain_mismatch");
+        let sandbox = ChallengeOptions {
+            domains: &["API.sandbox.offblocks.xyz"],
+            ..ChallengeOptions::default()
+        };
+        assert!(Challenge::open_with(&encoded, &chain_id, now, &sandbox).is_ok());
+        assert_eq!(
+            ChallengeOptions::default().domains,
+            ["api.offblocks.xyz", "api.sandbox.offblocks.xyz"]
+        );
+    }
+
+    #[test]
+    fn accepting_a_signature_checks_the_time_again() {
+        let (encoded, chain_id, now, signature) = valid_case();
+        let challenge = Challenge::open(&encoded, &chain_id, now).unwrap();
+        let submission = challenge.accept_signature_at(&signature, now).unwrap();
+        assert_eq!(submission, challenge.accept_signature(&signature).unwrap());
+        // The wallet took over an hour: the challenge expired in between.
+        let late = now + chrono::TimeDelta::hours(1);
+        let err = challenge.accept_signature_at(&signature, late).unwrap_err();
+        assert_eq!(err.code(), "challenge_expired");
     }
 }

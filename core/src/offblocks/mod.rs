@@ -46,7 +46,7 @@ pub mod webhook;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-pub use challenge::{Challenge, ChallengePaths, ChallengeSubmission};
+pub use challenge::{Challenge, ChallengeOptions, ChallengePaths, ChallengeSubmission};
 pub use model::{
     AccessToken, ApiCredentials, OffBlocksCustomer, OffBlocksCustomerCreate, OffBlocksStatus,
     caip10_account_id,

@@ -33,7 +33,7 @@ open_enum! {
 
 /// A parsed OffBlocks webhook delivery.
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct OffBlocksWebhookEvent {
@@ -45,6 +45,22 @@ pub struct OffBlocksWebhookEvent {
     pub customer: Option<OffBlocksCustomer>,
     /// The whole delivery as raw JSON text, for every type (including unknown ones).
     pub raw_json: String,
+}
+
+/// `Debug` masks personal data: the customer as its own `Debug` does, and `raw_json` with every
+/// sensitive member masked.
+impl std::fmt::Debug for OffBlocksWebhookEvent {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OffBlocksWebhookEvent")
+            .field("webhook_type", &self.webhook_type)
+            .field("event_id", &self.event_id)
+            .field("customer", &self.customer)
+            .field(
+                "raw_json",
+                &crate::pii::RedactedBody(self.raw_json.as_bytes()),
+            )
+            .finish()
+    }
 }
 
 /// Parses a delivery body.
@@ -81,7 +97,8 @@ pub fn parse(body: &[u8]) -> Result<OffBlocksWebhookEvent, WebhookError> {
 /// Verifies an RFC 9421 signature on a delivery, for when OffBlocks gives you a key to check it
 /// with (OffBlocks does not document webhook signing). `delivery` is the request your endpoint
 /// received: method, full URL, headers and the RAW body. The signature must cover
-/// `content-digest`, which must match the body, and be at most `max_age_seconds` old.
+/// `content-digest`, which must match the body, and carry `created` at most `max_age_seconds`
+/// old (a signature without `created` is refused: `signature_missing_parameter`).
 pub fn verify_signature(
     delivery: &crate::http::HttpRequest,
     public_key: &crate::sig::VerifyingKey,
@@ -208,6 +225,17 @@ mod tests {
     }
 
     #[test]
+    fn debug_masks_the_raw_delivery() {
+        let e = parse(br#"{"webhookType":"customer.updated","eventId":"ev-1","id":"c1","externalId":"ext-1","chainId":"eip155:1:0xab16a96D359eC26a11e2C2b3d8f8B8942d5Bfcdb","status":"active","email":"ada@example.com","phone":22403240419,"challenge":"c2VjcmV0","accessToken":"tok-s3cr3t"}"#).unwrap();
+        let shown = format!("{e:?}");
+        for secret in ["ada@example.com", "22403240419", "tok-s3cr3t"] {
+            assert!(!shown.contains(secret), "{secret} in {shown}");
+        }
+        assert!(shown.contains("ev-1"), "{shown}");
+        assert!(e.raw_json.contains("ada@example.com"));
+    }
+
+    #[test]
     fn signed_deliveries_verify() {
         use crate::http::{Header, HttpRequest, Method};
         use crate::sig::{
@@ -247,6 +275,24 @@ mod tests {
         let tampered =
             verify_signature(&delivery, &key.public_key(), at(1_700_000_010), 300).unwrap_err();
         assert_eq!(tampered.code(), "content_digest_mismatch");
+
+        // Without `created` there is no age to bound: refused.
+        delivery.headers = vec![Header::new(
+            "Content-Digest",
+            content_digest(&delivery.body, DigestAlgorithm::Sha256),
+        )];
+        sign_message(
+            &delivery,
+            "sig",
+            &components,
+            &SignatureParams::new().with_keyid("offblocks"),
+            &key,
+        )
+        .unwrap()
+        .append_to(&mut delivery.headers);
+        let undated =
+            verify_signature(&delivery, &key.public_key(), at(1_700_000_010), 300).unwrap_err();
+        assert_eq!(undated.code(), "signature_missing_parameter");
     }
 
     #[test]

@@ -123,7 +123,7 @@ impl Component {
         Self::new("@query-param").with(ComponentParam::Name(name.to_owned()))
     }
 
-    /// Appends a parameter.
+    /// Appends a parameter (a repeated one makes the identifier invalid for signing).
     pub fn with(mut self, param: ComponentParam) -> Self {
         self.params.push(param);
         self
@@ -353,12 +353,13 @@ impl Component {
     }
 }
 
-/// Order-insensitive with respect to parameters.
+/// Order-insensitive with respect to parameters: the parameters compare as sets, both ways, so
+/// equality stays symmetric even for a hand-built list that repeats one.
 impl PartialEq for Component {
     fn eq(&self, other: &Self) -> bool {
         self.name == other.name
-            && self.params.len() == other.params.len()
             && self.params.iter().all(|p| other.params.contains(p))
+            && other.params.iter().all(|p| self.params.contains(p))
     }
 }
 

@@ -1,14 +1,18 @@
-//! The few DER structures keys come in, read and written by hand: PKCS#8 `PRIVATE KEY`
-//! (RFC 5958), SEC1 `EC PRIVATE KEY` (RFC 5915), SPKI `PUBLIC KEY` (RFC 5280), for P-384, P-256
-//! and Ed25519, and their PEM armour (RFC 7468).
+//! The few DER structures keys come in: PKCS#8 `PRIVATE KEY` (RFC 5958), SEC1 `EC PRIVATE KEY`
+//! (RFC 5915), SPKI `PUBLIC KEY` (RFC 5280), for P-384, P-256 and Ed25519, read and written by
+//! hand; their PEM armour (RFC 7468) read by RustCrypto's `pem-rfc7468`.
 //!
-//! Hand-written rather than through the `der`/`pkcs8`/`spki`/`sec1`/`pem-rfc7468` crates: these
-//! are five fixed shapes, and the general ASN.1 machinery was a tenth of the keys wasm module.
-//! Strict DER (definite, minimal lengths; no trailing bytes). The property tests check every
-//! reader against the RustCrypto decoders on real and corrupted keys.
+//! The DER stays hand-written rather than going through the `der`/`pkcs8`/`spki`/`sec1` crates:
+//! these are five fixed shapes, and with those crates the keys wasm module grew from 188,483 to
+//! 211,051 bytes gzip (2026-12-03), past its 200,000-byte budget (the `der` crate's generic
+//! reader alone is 40 kB of code). Strict DER (definite, minimal lengths; no trailing bytes). The
+//! property tests check every reader against the RustCrypto decoders on real and corrupted keys,
+//! and the fuzz target `keys` runs them on arbitrary DER. The decoded DER of a private key is
+//! zeroized when dropped.
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
+use zeroize::Zeroizing;
 
 /// An elliptic curve the signature algorithms use.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -241,16 +245,36 @@ pub(super) fn encode_spki(key: &PublicKey<'_>) -> Vec<u8> {
     wrap(SEQUENCE, &[&algo, &wrap(BIT_STRING, &[&[0], key])])
 }
 
-/// The contents of the first `-----BEGIN {label}-----` block of `text`, decoded. The base64 may
-/// be wrapped at any width; encapsulated headers (RFC 1421) are refused.
-pub(super) fn pem_decode(text: &str, label: &str) -> Option<Vec<u8>> {
-    let begin = format!("-----BEGIN {label}-----");
-    let end = format!("-----END {label}-----");
-    let start = text.find(&begin)?.checked_add(begin.len())?;
-    let rest = text.get(start..)?;
-    let body = rest.get(..rest.find(&end)?)?;
-    let base64: String = body.split_ascii_whitespace().collect();
-    STANDARD.decode(base64).ok()
+/// Where the first block of `text` labelled with one of `labels` begins, and its label.
+pub(super) fn first_block(text: &str, labels: &[&'static str]) -> Option<(usize, &'static str)> {
+    labels
+        .iter()
+        .filter_map(|label| {
+            text.find(&format!("-----BEGIN {label}-----"))
+                .map(|at| (at, *label))
+        })
+        .min_by_key(|(at, _)| *at)
+}
+
+/// The first block of `text` labelled with one of `labels` (the earliest in the text; text
+/// around it is ignored), its label and its contents, through `pem-rfc7468`: the base64 may be
+/// wrapped at any width, RFC 1421 headers are refused. The contents are zeroized when dropped
+/// (they may be a private key).
+pub(super) fn pem_decode(
+    text: &str,
+    labels: &[&'static str],
+) -> Option<(&'static str, Zeroizing<Vec<u8>>)> {
+    let (start, label) = first_block(text, labels)?;
+    let block = text.get(start..)?;
+    let end_marker = format!("-----END {label}-----");
+    let end = block.find(&end_marker)?.checked_add(end_marker.len())?;
+    let mut decoder = pem_rfc7468::Decoder::new_detect_wrap(block.get(..end)?.as_bytes()).ok()?;
+    if decoder.type_label() != label {
+        return None;
+    }
+    let mut der = Zeroizing::new(Vec::new());
+    decoder.decode_to_end(&mut der).ok()?;
+    Some((label, der))
 }
 
 /// `der` in PEM armour with `label`: base64 in 64-character lines, LF line endings.
@@ -283,6 +307,20 @@ mod tests {
         assert_eq!(tlv(&[0x04, 0x83, 0x01, 0x00, 0x00]), None);
         let long = [&[0x04, 0x81, 0x80][..], &[7; 0x80]].concat();
         assert_eq!(tlv(&long).map(|(_, v, _)| v.len()), Some(0x80));
+    }
+
+    #[test]
+    fn pem_blocks_are_found_among_other_text_and_any_wrapping() {
+        let der = [0x30, 0x03, 0x02, 0x01, 0x00];
+        let text = "junk\n-----BEGIN PUBLIC KEY-----\nMAMCAQA=\n-----END PUBLIC KEY-----\n\
+                    -----BEGIN PRIVATE KEY-----\nMAMC\nAQA=\n-----END PRIVATE KEY-----\ntrailer";
+        let (label, bytes) = pem_decode(text, &["PRIVATE KEY", "EC PRIVATE KEY"]).unwrap();
+        assert_eq!((label, bytes.as_slice()), ("PRIVATE KEY", &der[..]));
+        let (label, bytes) = pem_decode(text, &["PUBLIC KEY"]).unwrap();
+        assert_eq!((label, bytes.as_slice()), ("PUBLIC KEY", &der[..]));
+        assert!(pem_decode("-----BEGIN PRIVATE KEY-----\nMAMCAQA=\n", &["PRIVATE KEY"]).is_none());
+        let headers = "-----BEGIN PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\n\nMAMCAQA=\n-----END PRIVATE KEY-----";
+        assert!(pem_decode(headers, &["PRIVATE KEY"]).is_none());
     }
 
     #[test]

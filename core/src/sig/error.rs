@@ -88,6 +88,13 @@ pub enum SignatureError {
     /// The key material could not be parsed or used.
     #[error("invalid key")]
     InvalidKey,
+    /// The private key is encrypted (PEM `ENCRYPTED PRIVATE KEY`, PKCS#8
+    /// `EncryptedPrivateKeyInfo`): decrypt it first (`openssl pkcs8 -in key.pem -out plain.pem`)
+    /// or keep it in a key store and sign through a host signer.
+    #[error(
+        "the private key is encrypted; decrypt it first (for example `openssl pkcs8 -in key.pem -out plain.pem`)"
+    )]
+    EncryptedKey,
     /// A raw signature has the wrong length for its algorithm.
     #[error("signature must be {expected} bytes, got {actual}")]
     InvalidSignatureLength {
@@ -125,6 +132,7 @@ impl SignatureError {
             Self::TooOld => "signature_too_old",
             Self::BadSignature => "signature_invalid",
             Self::InvalidKey => "signature_invalid_key",
+            Self::EncryptedKey => "signature_encrypted_key",
             Self::InvalidSignatureLength { .. } => "signature_invalid_length",
             Self::InvalidSignatureEncoding => "signature_invalid_encoding",
             Self::DigestMismatch => "content_digest_mismatch",

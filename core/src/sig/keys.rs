@@ -1,7 +1,8 @@
 //! Signature algorithms (RFC 9421 §3.3) and the keys that use them.
 //!
-//! Keys are parsed from PEM (PKCS#8, SEC1, SPKI) or JWK. Their `Debug` output shows only the
-//! algorithm, and parse errors never echo the input.
+//! Keys are parsed from PEM (PKCS#8, SEC1, SPKI) or JWK. Every buffer that held private key
+//! material (decoded DER, a JWK's private members and their bytes) is zeroized when dropped.
+//! Their `Debug` output shows only the algorithm, and parse errors never echo the input.
 
 use std::fmt;
 use std::str::FromStr;
@@ -12,6 +13,8 @@ use hmac::{KeyInit, Mac};
 use p384::ecdsa::signature::{Signer, Verifier};
 use serde::Deserialize;
 use sha2::Sha256;
+
+use zeroize::{Zeroize as _, Zeroizing};
 
 use super::SignatureError;
 use super::der::{self, Curve, PrivateKey, PublicKey};
@@ -115,14 +118,21 @@ impl SigningKey {
     /// a `PUBLIC KEY` block, is ignored.
     ///
     /// # Errors
-    /// [`InvalidKey`](SignatureError::InvalidKey) if no supported key is found.
+    /// [`EncryptedKey`](SignatureError::EncryptedKey) for an `ENCRYPTED PRIVATE KEY` block (decrypt
+    /// it first, e.g. `openssl pkcs8 -in key.pem -out plain.pem`, or keep it in a key store and
+    /// sign through a host signer), [`InvalidKey`](SignatureError::InvalidKey) if no supported key
+    /// is found.
     pub fn from_pem(pem: &str) -> Result<Self, SignatureError> {
-        let parts = if let Some(der) = der::pem_decode(pem, "PRIVATE KEY") {
-            der::pkcs8(&der).map(|key| Self::from_der_parts(&key))
-        } else if let Some(der) = der::pem_decode(pem, "EC PRIVATE KEY") {
-            der::sec1(&der).map(|key| Self::from_der_parts(&key))
-        } else {
-            None
+        const ENCRYPTED: &str = "ENCRYPTED PRIVATE KEY";
+        let labels = ["PRIVATE KEY", "EC PRIVATE KEY", ENCRYPTED];
+        // Told by its label alone: whatever the block holds, it cannot be used as it is.
+        if der::first_block(pem, &labels).is_some_and(|(_, label)| label == ENCRYPTED) {
+            return Err(SignatureError::EncryptedKey);
+        }
+        let parts = match der::pem_decode(pem, &labels) {
+            Some(("PRIVATE KEY", der)) => der::pkcs8(&der).map(|key| Self::from_der_parts(&key)),
+            Some(("EC PRIVATE KEY", der)) => der::sec1(&der).map(|key| Self::from_der_parts(&key)),
+            _ => None,
         };
         parts.unwrap_or(Err(SignatureError::InvalidKey))
     }
@@ -295,7 +305,7 @@ impl VerifyingKey {
     /// # Errors
     /// [`InvalidKey`](SignatureError::InvalidKey) if no supported key is found.
     pub fn from_pem(pem: &str) -> Result<Self, SignatureError> {
-        let der = der::pem_decode(pem, "PUBLIC KEY").ok_or(SignatureError::InvalidKey)?;
+        let (_, der) = der::pem_decode(pem, &["PUBLIC KEY"]).ok_or(SignatureError::InvalidKey)?;
         let key = der::spki(&der).ok_or(SignatureError::InvalidKey)?;
         Public::from_der_parts(&key).map(Self)
     }
@@ -453,7 +463,8 @@ fn hmac_key(secret: &[u8]) -> Result<HmacSha256, SignatureError> {
     HmacSha256::new_from_slice(secret).map_err(|_| SignatureError::InvalidKey)
 }
 
-/// The members of a JSON Web Key (RFC 7517/7518/8037) that are needed here.
+/// The members of a JSON Web Key (RFC 7517/7518/8037) that are needed here. The private
+/// members (`d`, `k`) are zeroized when it is dropped.
 #[derive(Deserialize)]
 struct Jwk {
     kty: String,
@@ -464,20 +475,29 @@ struct Jwk {
     k: Option<String>,
 }
 
+impl Drop for Jwk {
+    fn drop(&mut self) {
+        self.d.zeroize();
+        self.k.zeroize();
+    }
+}
+
 impl Jwk {
     fn parse(json: &str) -> Result<Self, SignatureError> {
         serde_json::from_slice(json.as_bytes()).map_err(|_| SignatureError::InvalidKey)
     }
 
-    /// Decodes a base64url member, checking its length when the key type fixes it.
+    /// Decodes a base64url member, checking its length when the key type fixes it. The bytes
+    /// are zeroized when dropped (they may be a private key).
     fn member(
         &self,
         value: &Option<String>,
         len: Option<usize>,
-    ) -> Result<Vec<u8>, SignatureError> {
+    ) -> Result<Zeroizing<Vec<u8>>, SignatureError> {
         value
             .as_deref()
             .and_then(|v| URL_SAFE_NO_PAD.decode(v).ok())
+            .map(Zeroizing::new)
             .filter(|bytes| len.is_none_or(|len| bytes.len() == len))
             .ok_or(SignatureError::InvalidKey)
     }
@@ -485,8 +505,8 @@ impl Jwk {
     /// The uncompressed SEC1 point `04 || x || y`.
     fn ec_point(&self, len: usize) -> Result<Vec<u8>, SignatureError> {
         let mut point = vec![4];
-        point.extend(self.member(&self.x, Some(len))?);
-        point.extend(self.member(&self.y, Some(len))?);
+        point.extend_from_slice(&self.member(&self.x, Some(len))?);
+        point.extend_from_slice(&self.member(&self.y, Some(len))?);
         Ok(point)
     }
 }

@@ -63,6 +63,6 @@ pub use sign::{
     prepare_signature, sign_message,
 };
 pub use verify::{
-    DEFAULT_CLOCK_SKEW, KeyResolver, VerifiedSignature, VerifiedSignatureSummary, VerifyOptions,
-    verify_message,
+    DEFAULT_CLOCK_SKEW, DEFAULT_MAX_AGE, KeyResolver, VerifiedSignature, VerifiedSignatureSummary,
+    VerifyOptions, verify_message,
 };

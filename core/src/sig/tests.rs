@@ -143,8 +143,13 @@ fn components(names: &[&str]) -> Vec<Component> {
     names.iter().map(|n| Component::new(n)).collect()
 }
 
+/// Options without a maximum age: the RFC vectors are years old (the defaults are tested in
+/// `verification_defaults_are_safe`).
 fn options(now: i64) -> VerifyOptions {
-    VerifyOptions::new(now)
+    VerifyOptions {
+        max_age: None,
+        ..VerifyOptions::new(now)
+    }
 }
 
 /// Asserts an error and its code.
@@ -1342,7 +1347,6 @@ fn malformed_key_encodings_are_invalid_keys() {
         ("public key", armour("EC PRIVATE KEY", &public)),
         ("truncated", armour("EC PRIVATE KEY", &der[..der.len() - 1])),
         ("SEC1 as PKCS#8", armour("PRIVATE KEY", &der)),
-        ("encrypted", armour("ENCRYPTED PRIVATE KEY", &der)),
         (
             "not base64",
             "-----BEGIN EC PRIVATE KEY-----\n*\n-----END EC PRIVATE KEY-----".into(),
@@ -1354,6 +1358,41 @@ fn malformed_key_encodings_are_invalid_keys() {
     }
     let err = VerifyingKey::from_pem(&armour("PUBLIC KEY", &der)).unwrap_err();
     assert_eq!(err.code(), "signature_invalid_key");
+}
+
+/// An encrypted PKCS#8 key gets its own code, whatever is inside the block (issue 16, point 7).
+#[test]
+fn encrypted_private_keys_have_their_own_code() {
+    let encrypted = fixture!("local-encrypted-p256-pkcs8.pem");
+    let err = SigningKey::from_pem(encrypted).unwrap_err();
+    assert_eq!(err.code(), "signature_encrypted_key");
+    assert!(err.to_string().contains("encrypted"), "{err}");
+    assert!(!err.to_string().contains("MII"), "{err}");
+    // Before any other key in the text, it is the one reported; after a plain key, ignored.
+    let plain = fixture!("rfc9421-B.1.3-test-key-ecc-p256.pem");
+    assert_code(
+        SigningKey::from_pem(&format!("{encrypted}\n{plain}")),
+        "encrypted_key",
+    );
+    assert!(
+        SigningKey::from_pem(&format!("{}\n{encrypted}", pem_of(plain, "EC PRIVATE KEY"))).is_ok()
+    );
+    assert_code(
+        SigningKey::from_pem(
+            "-----BEGIN ENCRYPTED PRIVATE KEY-----\nAAAA\n-----END ENCRYPTED PRIVATE KEY-----",
+        ),
+        "encrypted_key",
+    );
+    // Found by the `keys` fuzz target: an encrypted block whose base64 is empty or broken is
+    // still an encrypted key, not an invalid one.
+    for body in ["", "*", "AAA"] {
+        assert_code(
+            SigningKey::from_pem(&format!(
+                "-----BEGIN ENCRYPTED PRIVATE KEY-----\n{body}\n-----END ENCRYPTED PRIVATE KEY-----\n"
+            )),
+            "encrypted_key",
+        );
+    }
 }
 
 #[test]
@@ -1504,6 +1543,82 @@ fn time_checks() {
         verify_message(&no_created, &key, &aged),
         "missing_parameter",
     );
+}
+
+#[test]
+fn verification_defaults_are_safe() {
+    // Issue 16, point 4. A maximum age by default, so `created` is required.
+    let defaults = VerifyOptions::new(1000);
+    assert_eq!(defaults.max_age, Some(DEFAULT_MAX_AGE));
+    let key = hmac_key().public_key();
+    let fresh = signed_hmac(SignatureParams::new().with_created(1000), "sig1");
+    verify_message(&fresh, &key, &VerifyOptions::new(1000 + DEFAULT_MAX_AGE)).unwrap();
+    assert_code(
+        verify_message(&fresh, &key, &VerifyOptions::new(1001 + DEFAULT_MAX_AGE)),
+        "too_old",
+    );
+    let no_created = signed_hmac(SignatureParams::new().with_keyid("k"), "sig1");
+    assert_code(
+        verify_message(&no_created, &key, &VerifyOptions::new(0)),
+        "missing_parameter",
+    );
+
+    // `expires` before `created` is refused, even inside the clock skew.
+    let backwards = signed_hmac(
+        SignatureParams::new().with_created(1000).with_expires(999),
+        "sig1",
+    );
+    assert_code(verify_message(&backwards, &key, &options(999)), "malformed");
+
+    // A covered `content-digest` is compared with a body even when not required.
+    let key = p384_key();
+    let body = br#"{"amount":100}"#.to_vec();
+    let mut request = HttpRequest {
+        method: Method::Post,
+        url: "https://api.example.com/v1/payments".into(),
+        headers: vec![Header::new(
+            "Content-Digest",
+            content_digest(&body, DigestAlgorithm::Sha256),
+        )],
+        body,
+    };
+    let headers = sign_message(
+        &request,
+        "sig1",
+        &components(&["@method", "content-digest"]),
+        &SignatureParams::new().with_created(1000),
+        &key,
+    )
+    .unwrap();
+    headers.append_to(&mut request.headers);
+    let lax = VerifyOptions::new(1000);
+    assert!(!lax.require_content_digest);
+    let verified = verify_message(&request, &key.public_key(), &lax).unwrap();
+    assert_eq!(verified.content_digest, Some(DigestAlgorithm::Sha256));
+    request.body = br#"{"amount":1000000}"#.to_vec();
+    assert_code(
+        verify_message(&request, &key.public_key(), &lax),
+        "digest_mismatch",
+    );
+}
+
+#[test]
+fn component_equality_is_symmetric() {
+    let twice = Component::new("x")
+        .with(ComponentParam::Sf)
+        .with(ComponentParam::Sf);
+    let other = Component::new("x")
+        .with(ComponentParam::Sf)
+        .with(ComponentParam::Bs);
+    // Issue 16, point 4: `twice == other` held while `other == twice` did not.
+    assert_eq!(twice == other, other == twice);
+    assert_ne!(twice, other);
+    assert_ne!(other, twice);
+    // Parameters compare as sets.
+    assert_eq!(twice, Component::new("x").with(ComponentParam::Sf));
+    let sf_bs = Component::parse(r#""x";bs;sf"#).unwrap();
+    assert_eq!(sf_bs, other);
+    assert_eq!(other, sf_bs);
 }
 
 #[test]

@@ -10,6 +10,10 @@ use super::{
 /// The default tolerance for clock differences, in seconds.
 pub const DEFAULT_CLOCK_SKEW: i64 = 60;
 
+/// The default maximum age of a signature, in seconds ([`VerifyOptions::new`]): five minutes,
+/// RFC 9421 §7.2.2's advice to bound replays. With a maximum age, `created` is required.
+pub const DEFAULT_MAX_AGE: i64 = 300;
+
 /// Finds the verification key for a signature's `keyid` (`None` when the signature has none).
 ///
 /// Implemented for closures, for a single [`VerifyingKey`] (used whatever the `keyid`), and for
@@ -54,23 +58,26 @@ pub struct VerifyOptions {
     pub label: Option<String>,
     /// Tolerated clock difference in seconds for `created` and `expires`.
     pub clock_skew: i64,
-    /// If set, `created` is required and may be at most this many seconds old.
+    /// If set, `created` is required and may be at most this many seconds old. Default
+    /// [`DEFAULT_MAX_AGE`]; `None` accepts signatures of any age, and without `created`.
     pub max_age: Option<i64>,
     /// Components the signature must cover.
     pub required_components: Vec<Component>,
-    /// Require `content-digest` to be covered and to match the body (RFC 9530).
+    /// Require `content-digest` to be covered and to match the body (RFC 9530). Whenever the
+    /// signature covers `content-digest` and the message has a body, the digest is compared
+    /// with the body anyway: this only makes covering it mandatory.
     pub require_content_digest: bool,
 }
 
 impl VerifyOptions {
-    /// Options for time `now`: any label if only one, [`DEFAULT_CLOCK_SKEW`], no maximum age,
-    /// no required components.
+    /// Options for time `now`: any label if only one, [`DEFAULT_CLOCK_SKEW`], a maximum age of
+    /// [`DEFAULT_MAX_AGE`] (so `created` is required), no required components.
     pub fn new(now: i64) -> Self {
         Self {
             now,
             label: None,
             clock_skew: DEFAULT_CLOCK_SKEW,
-            max_age: None,
+            max_age: Some(DEFAULT_MAX_AGE),
             required_components: Vec::new(),
             require_content_digest: false,
         }
@@ -120,7 +127,8 @@ pub struct VerifiedSignature {
     pub params: SignatureParams,
     /// The components it covers.
     pub components: Vec<Component>,
-    /// The `Content-Digest` algorithm checked, when [`VerifyOptions::require_content_digest`].
+    /// The `Content-Digest` algorithm checked: when [`VerifyOptions::require_content_digest`], or
+    /// when the signature covers `content-digest` and the message has a body.
     pub content_digest: Option<DigestAlgorithm>,
 }
 
@@ -129,7 +137,9 @@ pub struct VerifiedSignature {
 /// Selects the label, rebuilds the signature base from the received `Signature-Input` member
 /// (re-serialised as received, so unknown parameters stay covered), applies `options`, finds
 /// the key through `keys`, rejects an `alg` parameter that differs from the key's algorithm
-/// (§7.3.6), then checks the signature and, if asked, the body's `Content-Digest`.
+/// (§7.3.6), then checks the signature and the body's `Content-Digest` (always when it is
+/// covered and there is a body; when [`VerifyOptions::require_content_digest`], also for an
+/// empty body).
 ///
 /// # Errors
 /// [`MissingHeader`](SignatureError::MissingHeader), [`Malformed`](SignatureError::Malformed),
@@ -177,8 +187,14 @@ pub fn verify_message<'a, K: KeyResolver + ?Sized>(
         &signature,
     )?;
 
-    let content_digest = digest
-        .map(|_| {
+    // A covered digest vouches for the body only if it is compared with it: a signature over
+    // `content-digest` says nothing about a body that was swapped while the header was kept.
+    let covered = components
+        .iter()
+        .any(|c| c.name() == "content-digest" && !c.params().contains(&super::ComponentParam::Req));
+    let compare = options.require_content_digest || (covered && !message.body().is_empty());
+    let content_digest = compare
+        .then(|| {
             let value = field_lines(message.headers(), "content-digest").collect::<Vec<_>>();
             verify_content_digest(&value.join(", "), message.body())
         })
@@ -252,6 +268,13 @@ pub(crate) fn read_signature(
 
 fn check_time(params: &SignatureParams, options: &VerifyOptions) -> Result<(), SignatureError> {
     let skew = options.clock_skew.max(0);
+    if let (Some(created), Some(expires)) = (params.created(), params.expires())
+        && expires < created
+    {
+        return Err(SignatureError::Malformed {
+            what: "signature parameters (expires before created)",
+        });
+    }
     if params
         .created()
         .is_some_and(|created| created > options.now.saturating_add(skew))

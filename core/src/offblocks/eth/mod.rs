@@ -68,8 +68,8 @@ pub mod wallet;
 
 pub use caip::{AccountId, AccountIdError};
 pub use siwe::{
-    MAX_MESSAGE_LEN, OFFBLOCKS_CHALLENGE_MAX_AGE, SiweError, SiweField, SiweMessage, SiweVersion,
-    Timestamp, decode_challenge,
+    MAX_ISSUED_AT_SKEW, MAX_MESSAGE_LEN, OFFBLOCKS_CHALLENGE_DOMAINS, OFFBLOCKS_CHALLENGE_MAX_AGE,
+    SiweError, SiweField, SiweMessage, SiweVersion, Timestamp, decode_challenge,
 };
 pub use wallet::{
     AddressError, SIGNATURE_LEN, SignatureError, address_of, checksum_address, eip191_digest,

@@ -16,9 +16,10 @@
 //!   two-line-feed layout some libraries emitted is rejected. An empty
 //!   statement (four line feeds) is allowed by the ABNF and parses as
 //!   `Some("")`.
-//! - **Address.** `0x` + 40 hex digits; mixed case must be a valid EIP-55
-//!   checksum, all-lowercase and all-uppercase are accepted (the spec says
-//!   addresses SHOULD be checksummed).
+//! - **Address.** `0x` + 40 hex digits written exactly as its EIP-55
+//!   checksum: EIP-4361's ABNF asks for the EIP-55 form, and the reference
+//!   parser (siwe-py) rejects an all-lowercase or all-uppercase address, so
+//!   this one does too ([`SiweError::AddressChecksum`]).
 //! - **Chain ID** must not have leading zeros and must fit in a `u64`, so that
 //!   it has a single spelling and the message re-renders exactly.
 //! - **URIs, domain, request id** are checked against the RFC 3986 grammar at
@@ -44,16 +45,24 @@ use core::time::Duration;
 
 use crate::validate::BASE64_LENIENT_PADDING as STANDARD_PAD_INDIFFERENT;
 use base64::Engine as _;
-use chrono::{DateTime, FixedOffset, SecondsFormat, TimeDelta, Utc};
+use chrono::{DateTime, FixedOffset, SecondsFormat, Utc};
 
 use super::caip::parse_chain_id;
-use super::wallet::{AddressError, parse_address};
+use super::wallet::{AddressError, checksum_address, parse_address};
 
 /// Largest accepted message, in bytes.
 pub const MAX_MESSAGE_LEN: usize = 16 * 1024;
 
 /// How long an OffBlocks ownership challenge stays valid after `Issued At`.
 pub const OFFBLOCKS_CHALLENGE_MAX_AGE: Duration = Duration::from_secs(60 * 60);
+
+/// How far `Issued At` may lie ahead of the caller's clock in [`SiweMessage::check`]: five
+/// minutes of clock difference between the issuer and the device, no more.
+pub const MAX_ISSUED_AT_SKEW: Duration = Duration::from_secs(5 * 60);
+
+/// The domains OffBlocks issues challenges for: its live and sandbox API hosts.
+pub const OFFBLOCKS_CHALLENGE_DOMAINS: [&str; 2] =
+    ["api.offblocks.xyz", "api.sandbox.offblocks.xyz"];
 
 /// End of the first line, after `[scheme://]domain`.
 const HEADER_SUFFIX: &str = " wants you to sign in with your Ethereum account:";
@@ -355,6 +364,18 @@ pub enum SiweError {
     /// [`SiweMessage::check`]: no expiration time, and `now` is at or after `Issued At` plus the maximum age.
     #[error("message is older than the maximum age")]
     TooOld,
+    /// [`SiweMessage::check`]: `Issued At` lies further ahead of `now` than [`MAX_ISSUED_AT_SKEW`].
+    #[error("message is issued in the future")]
+    IssuedInFuture,
+    /// [`SiweMessage::check`]: `Expiration Time` lies further after `Issued At` than the maximum age.
+    #[error("message expires later than the maximum age after it was issued")]
+    ExpiresTooLate,
+    /// [`SiweMessage::check_origin`]: the message is for another domain (or scheme).
+    #[error("message domain is not an expected domain")]
+    DomainMismatch,
+    /// [`SiweMessage::check_origin`]: the `URI` is not an `https` URI of the message's domain.
+    #[error("message URI is not an https URI of its domain")]
+    UriMismatch,
 }
 
 impl SiweError {
@@ -389,6 +410,10 @@ impl SiweError {
             Self::NotYetValid => "not_yet_valid",
             Self::Expired => "expired",
             Self::TooOld => "too_old",
+            Self::IssuedInFuture => "issued_in_future",
+            Self::ExpiresTooLate => "expires_too_late",
+            Self::DomainMismatch => "domain_mismatch",
+            Self::UriMismatch => "uri_mismatch",
         }
     }
 }
@@ -426,10 +451,14 @@ impl SiweMessage {
         }
 
         let address = lines.next().ok_or(SiweError::Address)?;
-        parse_address(address).map_err(|error| match error {
+        let bytes = parse_address(address).map_err(|error| match error {
             AddressError::Format => SiweError::Address,
             AddressError::Checksum => SiweError::AddressChecksum,
         })?;
+        // Mixed case was checked above; all-lowercase and all-uppercase must be the EIP-55 form too.
+        if checksum_address(&bytes) != address {
+            return Err(SiweError::AddressChecksum);
+        }
 
         lines.blank()?;
         let statement = match lines.next() {
@@ -529,19 +558,14 @@ impl SiweMessage {
     ///
     /// - `address` equals `expected_address`, ignoring hex letter case;
     /// - `chain_id` equals `expected_chain_id`;
-    /// - `now` is at or after `Not Before`, if present;
-    /// - `now` is before `Expiration Time`, if present; otherwise `now` is
-    ///   before `Issued At + max_age` (use [`OFFBLOCKS_CHALLENGE_MAX_AGE`] for
-    ///   OffBlocks challenges). A `max_age` too large to represent means no
-    ///   age limit.
+    /// - and the times, as [`check_time`](Self::check_time) does.
     ///
-    /// An `Issued At` in the future is not rejected (server clocks may run
-    /// ahead). Domain, URI and nonce are not checked here: they are the
+    /// Domain and URI are checked by [`check_origin`](Self::check_origin); the nonce is the
     /// relying party's to check.
     ///
     /// # Errors
-    /// [`SiweError::AddressMismatch`], [`SiweError::ChainIdMismatch`],
-    /// [`SiweError::NotYetValid`], [`SiweError::Expired`] or [`SiweError::TooOld`].
+    /// [`SiweError::AddressMismatch`], [`SiweError::ChainIdMismatch`], or as for
+    /// [`check_time`](Self::check_time).
     pub fn check(
         &self,
         expected_address: &str,
@@ -555,23 +579,74 @@ impl SiweMessage {
         if self.chain_id != expected_chain_id {
             return Err(SiweError::ChainIdMismatch);
         }
-        if let Some(not_before) = &self.not_before
-            && now < not_before.to_utc()
-        {
+        self.check_time(now, max_age)
+    }
+
+    /// The time checks of [`check`](Self::check), at `now`:
+    ///
+    /// - `Issued At` is at most [`MAX_ISSUED_AT_SKEW`] ahead of `now`;
+    /// - `Expiration Time`, if present, is at most `max_age` after `Issued At` (a message is never
+    ///   valid for longer than `max_age`, whatever it says);
+    /// - `now` is at or after `Not Before`, if present;
+    /// - `now` is before `Expiration Time`, if present, and before `Issued At + max_age`.
+    ///
+    /// A `max_age` too large to represent means no age limit.
+    ///
+    /// # Errors
+    /// [`SiweError::IssuedInFuture`], [`SiweError::ExpiresTooLate`],
+    /// [`SiweError::NotYetValid`], [`SiweError::Expired`] or [`SiweError::TooOld`].
+    pub fn check_time(&self, now: DateTime<Utc>, max_age: Duration) -> Result<(), SiweError> {
+        // In milliseconds since the epoch: RFC 3339 years 0000-9999 and any `Duration` fit.
+        let ms = |t: &Timestamp| t.instant.timestamp_millis();
+        let now = now.timestamp_millis();
+        let issued_at = ms(&self.issued_at);
+        let skew = i64::try_from(MAX_ISSUED_AT_SKEW.as_millis()).unwrap_or(0);
+        if issued_at > now.saturating_add(skew) {
+            return Err(SiweError::IssuedInFuture);
+        }
+        let deadline = i64::try_from(max_age.as_millis())
+            .ok()
+            .and_then(|age| issued_at.checked_add(age))
+            .unwrap_or(i64::MAX);
+        let expiration = self.expiration_time.as_ref().map(ms);
+        if expiration.is_some_and(|e| e > deadline) {
+            return Err(SiweError::ExpiresTooLate);
+        }
+        if self.not_before.as_ref().is_some_and(|nb| now < ms(nb)) {
             return Err(SiweError::NotYetValid);
         }
-        match &self.expiration_time {
-            Some(expiration) if now >= expiration.to_utc() => Err(SiweError::Expired),
-            Some(_) => Ok(()),
-            None => {
-                let deadline = TimeDelta::from_std(max_age)
-                    .ok()
-                    .and_then(|age| self.issued_at.to_utc().checked_add_signed(age));
-                match deadline {
-                    Some(deadline) if now >= deadline => Err(SiweError::TooOld),
-                    _ => Ok(()),
-                }
-            }
+        if expiration.is_some_and(|e| now >= e) {
+            Err(SiweError::Expired)
+        } else if now >= deadline {
+            Err(SiweError::TooOld)
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Checks that the message asks to sign in to one of `domains` (compared ignoring ASCII
+    /// case; use [`OFFBLOCKS_CHALLENGE_DOMAINS`] for OffBlocks): the domain is one of them, the
+    /// optional scheme is `https`, and the `URI` is an `https` URI of that same domain. A
+    /// message for another site must not be signed: its signature would sign the customer in
+    /// there.
+    ///
+    /// # Errors
+    /// [`SiweError::DomainMismatch`] or [`SiweError::UriMismatch`].
+    pub fn check_origin(&self, domains: &[&str]) -> Result<(), SiweError> {
+        let known = domains.iter().any(|d| d.eq_ignore_ascii_case(&self.domain));
+        if !known || self.scheme.as_deref().is_some_and(|s| s != "https") {
+            return Err(SiweError::DomainMismatch);
+        }
+        let authority = self.uri.strip_prefix("https://").map(|rest| {
+            let end = rest
+                .bytes()
+                .position(|b| matches!(b, b'/' | b'?' | b'#'))
+                .unwrap_or(rest.len());
+            rest.get(..end).unwrap_or(rest)
+        });
+        match authority {
+            Some(authority) if authority.eq_ignore_ascii_case(&self.domain) => Ok(()),
+            _ => Err(SiweError::UriMismatch),
         }
     }
 }

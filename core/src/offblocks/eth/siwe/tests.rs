@@ -155,9 +155,10 @@ fn display_round_trips_every_valid_vector() {
     ] {
         vectors.push(OFFBLOCKS.replace("2024-01-17T18:21:53Z", issued));
     }
+    // An address whose EIP-55 form happens to be all uppercase.
     vectors.push(OFFBLOCKS.replace(
         "0x43158f45b5EbD7b1179130130DF00393928C2691",
-        "0x43158f45b5ebd7b1179130130df00393928c2691",
+        "0x52908400098527886E0F7030069857D2E4169EE7",
     ));
     vectors.push(NO_STATEMENT.replace("\n\n\nURI", "\n\n\n\nURI"));
     vectors.push(format!("{OFFBLOCKS}\nRequest ID: "));
@@ -614,15 +615,33 @@ fn check_accepts_a_fresh_matching_message() {
         ),
         Ok(())
     );
-    // Issued in the future (clock skew) is not rejected.
+    // Issued in the future: a small clock skew is tolerated, no more (issue 16, point 5).
     assert_eq!(
         m.check(
             address,
             300,
-            utc("2024-01-17T18:00:00Z"),
+            utc("2024-01-17T18:16:53Z"),
             OFFBLOCKS_CHALLENGE_MAX_AGE
         ),
         Ok(())
+    );
+    assert_eq!(
+        m.check(
+            address,
+            300,
+            utc("2024-01-17T18:16:52Z"),
+            OFFBLOCKS_CHALLENGE_MAX_AGE
+        ),
+        Err(SiweError::IssuedInFuture)
+    );
+    assert_eq!(
+        m.check(
+            address,
+            300,
+            utc("2000-01-01T00:00:00Z"),
+            OFFBLOCKS_CHALLENGE_MAX_AGE
+        ),
+        Err(SiweError::IssuedInFuture)
     );
     // Huge max age: no limit, no overflow.
     assert_eq!(
@@ -676,11 +695,29 @@ fn check_uses_expiration_and_not_before() {
     );
     let m = SiweMessage::parse(&text).unwrap();
     let address = "0x43158f45b5EbD7b1179130130DF00393928C2691";
-    let short = Duration::from_secs(1);
-    // Expiration (19:21:53Z) wins over max_age when present.
+    let short = OFFBLOCKS_CHALLENGE_MAX_AGE;
+    // Expiration (19:21:53Z, an hour after Issued At) ends validity...
     assert_eq!(
         m.check(address, 300, utc("2024-01-17T19:00:00Z"), short),
         Ok(())
+    );
+    // ...but may not be further after Issued At than the maximum age (issue 16, point 5).
+    assert_eq!(
+        m.check(
+            address,
+            300,
+            utc("2024-01-17T19:00:00Z"),
+            Duration::from_secs(3599)
+        ),
+        Err(SiweError::ExpiresTooLate)
+    );
+    let year_9999 = SiweMessage::parse(&format!(
+        "{OFFBLOCKS}\nExpiration Time: 9999-12-31T23:59:59Z"
+    ))
+    .unwrap();
+    assert_eq!(
+        year_9999.check(address, 300, utc("2024-01-17T18:30:00Z"), short),
+        Err(SiweError::ExpiresTooLate)
     );
     assert_eq!(
         m.check(address, 300, utc("2024-01-17T18:29:59Z"), short),
@@ -698,6 +735,73 @@ fn check_uses_expiration_and_not_before() {
         m.check(address, 300, utc("2024-01-17T19:21:53Z"), short),
         Err(SiweError::Expired)
     );
+}
+
+#[test]
+fn addresses_must_be_written_in_their_eip55_form() {
+    // siwe-py rejects these; EIP-4361's ABNF asks for EIP-55 (issue 16, point 5).
+    for address in [
+        "0x43158f45b5ebd7b1179130130df00393928c2691",
+        "0x43158F45B5EBD7B1179130130DF00393928C2691",
+    ] {
+        let text = OFFBLOCKS.replace("0x43158f45b5EbD7b1179130130DF00393928C2691", address);
+        assert_eq!(parse_err(&text), SiweError::AddressChecksum, "{address}");
+    }
+}
+
+#[test]
+fn origin_is_bound_to_the_expected_domains() {
+    let m = SiweMessage::parse(OFFBLOCKS).unwrap();
+    assert_eq!(m.check_origin(&OFFBLOCKS_CHALLENGE_DOMAINS), Ok(()));
+    assert_eq!(m.check_origin(&["API.Sandbox.OffBlocks.xyz"]), Ok(()));
+    assert_eq!(
+        m.check_origin(&["api.offblocks.xyz"]),
+        Err(SiweError::DomainMismatch)
+    );
+    let evil = |from: &str, to: &str| SiweMessage::parse(&OFFBLOCKS.replace(from, to)).unwrap();
+    for (from, to, error) in [
+        (
+            "api.sandbox.offblocks.xyz wants",
+            "evil.example wants",
+            SiweError::DomainMismatch,
+        ),
+        (
+            "api.sandbox.offblocks.xyz wants",
+            "http://api.sandbox.offblocks.xyz wants",
+            SiweError::DomainMismatch,
+        ),
+        (
+            "URI: https://api.sandbox.offblocks.xyz",
+            "URI: https://evil.example/api.sandbox.offblocks.xyz",
+            SiweError::UriMismatch,
+        ),
+        (
+            "URI: https://api.sandbox.offblocks.xyz",
+            "URI: https://api.sandbox.offblocks.xyz.evil.example",
+            SiweError::UriMismatch,
+        ),
+        (
+            "URI: https://api.sandbox.offblocks.xyz",
+            "URI: https://api.sandbox.offblocks.xyz@evil.example",
+            SiweError::UriMismatch,
+        ),
+        (
+            "URI: https://api.sandbox.offblocks.xyz",
+            "URI: http://api.sandbox.offblocks.xyz",
+            SiweError::UriMismatch,
+        ),
+    ] {
+        assert_eq!(
+            evil(from, to).check_origin(&OFFBLOCKS_CHALLENGE_DOMAINS),
+            Err(error),
+            "{to}"
+        );
+    }
+    let with_path = evil(
+        "URI: https://api.sandbox.offblocks.xyz",
+        "URI: https://api.sandbox.offblocks.xyz/customers?x=1",
+    );
+    assert_eq!(with_path.check_origin(&OFFBLOCKS_CHALLENGE_DOMAINS), Ok(()));
 }
 
 #[test]
