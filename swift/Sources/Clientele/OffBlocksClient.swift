@@ -252,7 +252,7 @@ public final class OffBlocksClient: Sendable {
     }
 
     /// Submits the wallet's `personal_sign` signature of the challenge's message, after checking
-    /// that it recovers to the customer's own wallet (a wrong signer is refused before sending).
+    /// that it recovers to the customer's own wallet and that the challenge has not expired while the wallet signed (either is refused before sending).
     public func submitChallenge(
         _ customerId: String, _ challenge: Challenge, walletSignatureHex: String, idempotencyKey: String? = nil,
         timeout: TimeInterval? = nil, maxRetries: Int? = nil
@@ -268,7 +268,7 @@ public final class OffBlocksClient: Sendable {
         _ customerId: String, _ challenge: Challenge, walletSignatureHex: String, idempotencyKey: String? = nil,
         timeout: TimeInterval? = nil, maxRetries: Int? = nil
     ) async throws -> Response<OffBlocksCustomer?> {
-        let submission = try acceptChallengeSignature(challenge: challenge, signatureHex: walletSignatureHex)
+        let submission = try acceptChallengeSignatureAt(challenge: challenge, signatureHex: walletSignatureHex, now: io.now())
         let key = idempotencyKey ?? newIdempotencyKey()
         return try await call(
             .submitChallenge(customerId: customerId, submission: submission, idempotencyKey: key), timeout, maxRetries,

@@ -246,7 +246,7 @@ class OffBlocksClient(
 
     /**
      * Submits the wallet's `personal_sign` signature of [challenge]'s message, after checking that
-     * it recovers to the customer's own wallet (a wrong signer is refused before anything is sent).
+     * it recovers to the customer's own wallet and that the challenge has not expired while the wallet signed (either is refused before anything is sent).
      */
     suspend fun submitChallenge(
         customerId: String,
@@ -264,7 +264,7 @@ class OffBlocksClient(
         idempotencyKey: String = newIdempotencyKey(),
         options: CallOptions = CallOptions(),
     ): Response<OffBlocksCustomer?> {
-        val submission = acceptChallengeSignature(challenge, walletSignatureHex)
+        val submission = acceptChallengeSignatureAt(challenge, walletSignatureHex, clock.instant())
         return call(OffBlocksOperation.SubmitChallenge(customerId, submission, idempotencyKey), options, ::offblocksParseSubmitChallenge)
     }
 
