@@ -21,6 +21,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::Extra;
 use crate::offblocks::eth::Timestamp;
+use crate::sig::{Algorithm, DigestAlgorithm, SignatureEncoding};
 
 /// An instant in UTC; a uniffi timestamp (Kotlin `Instant`, Swift `Date`).
 pub type UtcDateTime = DateTime<Utc>;
@@ -31,6 +32,33 @@ pub type CalendarDate = NaiveDate;
 
 /// A Sign-In with Ethereum date-time, carried as its exact RFC 3339 text.
 pub type SiweTimestamp = Timestamp;
+
+// The enums of clientele-httpsig, which knows nothing of uniffi, cross as the core's own (in the
+// core's namespace, as before they moved). Crates that use them in their own exports declare
+// them with `uniffi::use_remote_type!(clientele_core::...)`.
+
+/// A signature algorithm from the RFC 9421 registry.
+#[uniffi::remote(Enum)]
+pub enum Algorithm {
+    EcdsaP384Sha384,
+    EcdsaP256Sha256,
+    Ed25519,
+    HmacSha256,
+}
+
+/// A hash algorithm for `Content-Digest`.
+#[uniffi::remote(Enum)]
+pub enum DigestAlgorithm {
+    Sha256,
+    Sha512,
+}
+
+/// How a host's signature bytes are encoded: raw `r || s`, or DER.
+#[uniffi::remote(Enum)]
+pub enum SignatureEncoding {
+    Raw,
+    Der,
+}
 
 uniffi::custom_type!(UtcDateTime, SystemTime, {
     remote,
