@@ -20,7 +20,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::Extra;
-use crate::offblocks::eth::Timestamp;
+use crate::offblocks::eth::{SiweMessage, SiweVersion, Timestamp};
 use crate::sig::{Algorithm, DigestAlgorithm, SignatureEncoding};
 
 /// An instant in UTC; a uniffi timestamp (Kotlin `Instant`, Swift `Date`).
@@ -60,6 +60,32 @@ pub enum SignatureEncoding {
     Der,
 }
 
+// Likewise the Sign-In with Ethereum message of clientele-siwe, a field of `Challenge`.
+
+/// The SIWE message version.
+#[uniffi::remote(Enum)]
+pub enum SiweVersion {
+    V1,
+}
+
+/// A parsed EIP-4361 message.
+#[uniffi::remote(Record)]
+pub struct SiweMessage {
+    pub scheme: Option<String>,
+    pub domain: String,
+    pub address: String,
+    pub statement: Option<String>,
+    pub uri: String,
+    pub version: SiweVersion,
+    pub chain_id: u64,
+    pub nonce: String,
+    pub issued_at: SiweTimestamp,
+    pub expiration_time: Option<SiweTimestamp>,
+    pub not_before: Option<SiweTimestamp>,
+    pub request_id: Option<String>,
+    pub resources: Vec<String>,
+}
+
 uniffi::custom_type!(UtcDateTime, SystemTime, {
     remote,
     lower: |instant| to_system_time(instant),
@@ -81,6 +107,7 @@ uniffi::custom_type!(Extra, String, {
 });
 
 uniffi::custom_type!(SiweTimestamp, String, {
+    remote,
     lower: |timestamp| timestamp.as_str().to_owned(),
     try_lift: |text| Timestamp::parse(&text)
         .ok_or_else(|| uniffi::deps::anyhow::anyhow!("not an RFC 3339 date-time")),

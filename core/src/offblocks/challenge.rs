@@ -19,10 +19,8 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::eth::caip::AccountId;
-use super::eth::siwe::{
-    self, OFFBLOCKS_CHALLENGE_DOMAINS, OFFBLOCKS_CHALLENGE_MAX_AGE, SiweError, SiweMessage,
-};
-use super::eth::wallet;
+use super::eth::siwe::{self, SiweError, SiweMessage};
+use super::eth::{OFFBLOCKS_CHALLENGE_DOMAINS, OFFBLOCKS_CHALLENGE_MAX_AGE, wallet};
 use super::{OffBlocks, SigningRequest};
 use crate::error::ChallengeError;
 use crate::http::{HttpResponse, Method};
