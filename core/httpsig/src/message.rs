@@ -125,23 +125,6 @@ impl Request {
             ..Self::default()
         }
     }
-
-    /// Appends a header field line.
-    pub fn with_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.headers.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sets the body.
-    pub fn with_body(mut self, body: impl Into<Vec<u8>>) -> Self {
-        self.body = body.into();
-        self
-    }
-
-    /// The value of the first field line called `name` (ASCII case-insensitive), untrimmed.
-    pub fn header(&self, name: &str) -> Option<&str> {
-        first_value(&self.headers, name)
-    }
 }
 
 impl HttpRequestView for Request {
@@ -200,23 +183,6 @@ impl Response {
             body: Vec::new(),
         }
     }
-
-    /// Appends a header field line.
-    pub fn with_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.headers.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sets the body.
-    pub fn with_body(mut self, body: impl Into<Vec<u8>>) -> Self {
-        self.body = body.into();
-        self
-    }
-
-    /// The value of the first field line called `name` (ASCII case-insensitive), untrimmed.
-    pub fn header(&self, name: &str) -> Option<&str> {
-        first_value(&self.headers, name)
-    }
 }
 
 impl HttpResponseView for Response {
@@ -262,12 +228,36 @@ fn fields(headers: &[(String, String)]) -> Box<dyn Iterator<Item = (&str, &str)>
     Box::new(headers.iter().map(|(n, v)| (n.as_str(), v.as_str())))
 }
 
-fn first_value<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
-    headers
-        .iter()
-        .find(|(n, _)| n.eq_ignore_ascii_case(name))
-        .map(|(_, v)| v.as_str())
+/// What [`Request`] and [`Response`] share: building their header fields and body, and reading
+/// a header.
+macro_rules! header_and_body_methods {
+    ($($message:ident),+) => {$(
+        impl $message {
+            /// Appends a header field line.
+            pub fn with_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+                self.headers.push((name.into(), value.into()));
+                self
+            }
+
+            /// Sets the body.
+            pub fn with_body(mut self, body: impl Into<Vec<u8>>) -> Self {
+                self.body = body.into();
+                self
+            }
+
+            /// The value of the first field line called `name` (ASCII case-insensitive),
+            /// untrimmed.
+            pub fn header(&self, name: &str) -> Option<&str> {
+                self.headers
+                    .iter()
+                    .find(|(n, _)| n.eq_ignore_ascii_case(name))
+                    .map(|(_, v)| v.as_str())
+            }
+        }
+    )+};
 }
+
+header_and_body_methods!(Request, Response);
 
 /// Header names with their values hidden: `["Content-Type: …", "Signature: …"]`.
 struct HeaderNames<'a>(&'a [(String, String)]);
