@@ -9,10 +9,7 @@
 use std::fmt;
 
 /// A request, as RFC 9421 reads it.
-///
-/// `Debug` is required so a [`Message`] can be printed: implement it without credentials (the
-/// `Authorization` value, cookies) if the type holds any.
-pub trait HttpRequestView: fmt::Debug {
+pub trait HttpRequestView {
     /// The method as sent, e.g. `POST` (`@method` keeps its case).
     fn method(&self) -> &str;
 
@@ -28,8 +25,8 @@ pub trait HttpRequestView: fmt::Debug {
     fn body(&self) -> &[u8];
 }
 
-/// A response, as RFC 9421 reads it. `Debug` as for [`HttpRequestView`].
-pub trait HttpResponseView: fmt::Debug {
+/// A response, as RFC 9421 reads it.
+pub trait HttpResponseView {
     /// The status code (`@status`).
     fn status(&self) -> u16;
 
@@ -46,7 +43,10 @@ pub trait HttpResponseView: fmt::Debug {
 /// `&Request`, `&Response` (and the HTTP types of a crate that implements the view traits for
 /// them) convert into it; use [`Message::response_to`] when a response signature covers
 /// components of the request (the `req` parameter).
-#[derive(Clone, Copy, Debug)]
+///
+/// `Debug` shows the method and target URI of a request and the status of a response, never a
+/// header or the body (they may hold credentials).
+#[derive(Clone, Copy)]
 pub enum Message<'a> {
     /// A request.
     Request(&'a dyn HttpRequestView),
@@ -87,6 +87,23 @@ impl<'a> Message<'a> {
         match *self {
             Self::Request(request) => request.body(),
             Self::Response { response, .. } => response.body(),
+        }
+    }
+}
+
+impl fmt::Debug for Message<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let request = |r: &dyn HttpRequestView| format!("{} {}", r.method(), r.target_uri());
+        match *self {
+            Self::Request(r) => f.debug_tuple("Request").field(&request(r)).finish(),
+            Self::Response {
+                response,
+                request: r,
+            } => f
+                .debug_struct("Response")
+                .field("status", &response.status())
+                .field("request", &r.map(request))
+                .finish(),
         }
     }
 }
@@ -300,10 +317,16 @@ mod tests {
             "{shown}"
         );
         let response = Response::new(200).with_header("Set-Cookie", "s3cr3t");
-        let shown = format!("{:?}", Message::from(&response));
+        let shown = format!("{response:?}");
         assert!(
             shown.contains("Set-Cookie: …") && !shown.contains("s3cr3t"),
             "{shown}"
+        );
+        // A message shows neither headers nor body.
+        let shown = format!("{:?}", Message::response_to(&response, &request));
+        assert_eq!(
+            shown,
+            r#"Response { status: 200, request: Some("POST https://example.com/x") }"#
         );
     }
 
