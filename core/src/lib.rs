@@ -49,6 +49,7 @@
 
 pub mod bloc;
 pub mod client;
+mod config;
 mod encoding;
 pub mod error;
 pub mod http;
@@ -56,6 +57,7 @@ pub mod json;
 pub mod offblocks;
 mod open_enum;
 mod pii;
+mod provider;
 
 /// Entry points for the fuzz targets (`core/fuzz`) into code that is otherwise private. Not part
 /// of the API: no stability promise.
@@ -67,17 +69,20 @@ pub mod sig;
 #[cfg(feature = "uniffi")]
 pub mod uniffi_types;
 pub mod validate;
+mod webhook;
 mod wire;
 
 #[cfg(feature = "uniffi")]
 uniffi::setup_scaffolding!("clientele_core");
 
-pub use error::{
-    ApiError, ApiErrorKind, ChallengeError, ConfigError, CredentialsError, DecodeError,
-    ERROR_CODES, Error, ErrorKind, Provider, RetryAfter, TransportError, TransportFailure,
-    ValidationError, WebhookError, kind_of_code,
-};
-pub use validate::{Issue, IssueCode};
+pub use config::{ConfigError, CredentialsError};
+pub use error::{ERROR_CODES, Error, ErrorKind, kind_of_code};
+pub use http::{ApiError, ApiErrorKind, RetryAfter, TransportError, TransportFailure};
+pub use json::DecodeError;
+pub use offblocks::ChallengeError;
+pub use provider::Provider;
+pub use validate::{Issue, IssueCode, ValidationError};
+pub use webhook::WebhookError;
 pub use wire::Extra;
 
 /// The version of this crate.

@@ -114,7 +114,7 @@ fn looks_like_credential(word: &str) -> bool {
 /// Whether a word is an id in the usual forms (a UUID, a 24-hex Bloc id): it names something
 /// without granting anything, and support needs it.
 fn is_id(word: &str) -> bool {
-    crate::offblocks::uuid(word).is_ok() || crate::bloc::check_customer_id(word).is_ok()
+    crate::validate::uuid(word).is_ok() || crate::validate::bloc_customer_id(word).is_ok()
 }
 
 /// A `Debug` wrapper that prints a string masked.

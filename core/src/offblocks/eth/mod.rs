@@ -77,17 +77,6 @@ pub use wallet::{
     sign_personal_message,
 };
 
-/// Checks a CAIP-10 account id for a form field: `Required` when empty, `InvalidChecksum` for a
-/// mixed-case EVM address that fails EIP-55 (usually a typo), `InvalidFormat` otherwise.
-pub fn check_account_id(value: &str) -> Result<(), crate::validate::IssueCode> {
-    use crate::validate::IssueCode;
-    AccountId::parse(value).map(drop).map_err(|e| match e {
-        AccountIdError::Empty => IssueCode::Required,
-        AccountIdError::Checksum => IssueCode::InvalidChecksum,
-        _ => IssueCode::InvalidFormat,
-    })
-}
-
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;

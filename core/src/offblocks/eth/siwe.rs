@@ -43,7 +43,7 @@ use core::fmt;
 use core::str::FromStr;
 use core::time::Duration;
 
-use crate::validate::BASE64_LENIENT_PADDING as STANDARD_PAD_INDIFFERENT;
+use crate::encoding::BASE64_LENIENT_PADDING as STANDARD_PAD_INDIFFERENT;
 use base64::Engine as _;
 use chrono::{DateTime, FixedOffset, SecondsFormat, Utc};
 
