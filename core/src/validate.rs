@@ -402,6 +402,18 @@ pub fn field(kind: FieldKind, value: &str) -> Result<(), IssueCode> {
     }
 }
 
+/// A date of birth from a form: [`past_date`], failing with a validation error whose one issue
+/// has the path `dob` (the field of Bloc's KYC tier 1 upgrade).
+pub fn date_of_birth(value: &str, today: NaiveDate) -> Result<NaiveDate, ValidationError> {
+    past_date(value, today).map_err(|code| ValidationError::single("dob", code))
+}
+
+/// A phone number from a form in Bloc's 11-digit local form ([`nigerian_phone`]), failing with a
+/// validation error whose one issue has the path `phoneNumber` (the field of a Bloc customer).
+pub fn phone_number(value: &str) -> Result<String, ValidationError> {
+    nigerian_phone(value).map_err(|code| ValidationError::single("phoneNumber", code))
+}
+
 /// A real calendar date written `YYYY-MM-DD`, from 1900-01-01 up to and including `today`.
 pub fn past_date(value: &str, today: NaiveDate) -> Result<NaiveDate, IssueCode> {
     if value.is_empty() {
