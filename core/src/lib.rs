@@ -63,7 +63,7 @@ mod provider;
 /// of the API: no stability promise.
 #[doc(hidden)]
 pub mod fuzzing {
-    pub use crate::pii::{RedactedBody, scrub_text};
+    pub use crate::pii::{RedactedBody, is_id, scrub_text};
 }
 pub mod sig;
 #[cfg(feature = "uniffi")]
