@@ -168,7 +168,7 @@ function generateGlue({ name, path }) {
   console.log(`wasm-opt ${name}: ${candidates.map((c) => `${c.level} ${c.gzip} B gzip`).join(', ')}; kept ${best.level}`);
   renameSync(best.out, webWasm);
   for (const c of candidates) rmSync(c.out, { force: true });
-  return sizeBefore;
+  return { bytes: sizeBefore, optLevel: best.level };
 }
 
 // 4. The TypeScript host layer: ESM (every entry) and CommonJS (the Node entry), beside the glue.
@@ -188,7 +188,8 @@ for (const { name } of MODULES) {
   const entry = {
     rawBytes: bytes.length,
     gzipBytes: gzipSync(bytes, { level: 9 }).length,
-    beforeWasmOptBytes: before[name],
+    beforeWasmOptBytes: before[name].bytes,
+    optLevel: before[name].optLevel,
   };
   report.modules[name] = entry;
   console.log(
