@@ -64,9 +64,10 @@ abis=(
 
 # --- the native libraries: one cargo invocation for the three targets ------------------------------
 targets=()
+installed_targets=$(rustup target list --installed)
 for row in "${abis[@]}"; do
   IFS='|' read -r abi target clang_prefix _ _ <<<"$row"
-  rustup target list --installed | grep -qx "$target" || rustup target add "$target" || fail "rustup target add $target failed"
+  grep -qx "$target" <<<"$installed_targets" || rustup target add "$target" || fail "rustup target add $target failed"
   upper=$(echo "$target" | tr 'a-z-' 'A-Z_')
   export "CARGO_TARGET_${upper}_LINKER=$bin/$clang_prefix$api-clang"
   export "CC_${target//-/_}=$bin/$clang_prefix$api-clang"
@@ -74,7 +75,7 @@ for row in "${abis[@]}"; do
   [ -x "$bin/$clang_prefix$api-clang" ] || fail "the NDK has no $clang_prefix$api-clang (ANDROID_API=$api)"
   targets+=(--target "$target")
 done
-echo "building libclientele_ffi for ${#targets[@]} Android targets (API $api, $profile)"
+echo "building libclientele_ffi for ${#abis[@]} Android ABIs (API $api, $profile)"
 cargo build -p clientele-ffi --lib "${cargo_flags[@]}" "${targets[@]}" || fail "cargo build for Android failed"
 
 # --- classes.jar: the JVM jar's classes, without its desktop native libraries --------------------
@@ -152,7 +153,11 @@ for row in "${abis[@]}"; do
     grep -qE "Type: +DYN" <<<"$header" && grep -qE "Machine: +$machine\$" <<<"$header" \
       || { echo "  $so: $(grep -E 'Type:|Machine:' <<<"$header" | tr -s ' ')"; return 1; }
   }
-  exports() { "$bin/llvm-nm" -D --defined-only "$so" | grep -q ' uniffi_clientele_ffi_fn_func_core_version$'; }
+  exports() {
+    local symbols
+    symbols=$("$bin/llvm-nm" -D --defined-only "$so") || return 1
+    grep -q ' uniffi_clientele_ffi_fn_func_core_version$' <<<"$symbols"
+  }
   check "$abi: an ELF shared object for $machine" is_abi
   check "$abi: exports the bindings' functions" exports
 done

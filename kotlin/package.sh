@@ -54,7 +54,7 @@ natives=("$jna_dir/$lib=target/$profile/$lib")
 # linux-aarch64 from linux-x86-64, only with a cross linker (Debian: gcc-aarch64-linux-gnu).
 if [ "$jna_dir" = linux-x86-64 ]; then
   if command -v aarch64-linux-gnu-gcc >/dev/null && command -v rustup >/dev/null; then
-    rustup target list --installed | grep -qx aarch64-unknown-linux-gnu || rustup target add aarch64-unknown-linux-gnu
+    grep -qx aarch64-unknown-linux-gnu <<<"$(rustup target list --installed)" || rustup target add aarch64-unknown-linux-gnu
     CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_LINKER=aarch64-linux-gnu-gcc \
       cargo build -p clientele-ffi --lib --target aarch64-unknown-linux-gnu "${cargo_flags[@]}"
     natives+=("linux-aarch64/libclientele_ffi.so=target/aarch64-unknown-linux-gnu/$profile/libclientele_ffi.so")

@@ -81,7 +81,7 @@ plugin_versions=(
 out=target/maven
 mkdir -p "$out"
 version=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)
-repository="$root/$out/repository"
+repository="$root/$out/suite-repository" # its own: a release published to target/maven/repository stays
 rm -rf "$repository"
 if kotlin/publish-maven.sh --debug --repository "$repository" >"$out/publish.log" 2>&1; then
   ok "kotlin/publish-maven.sh published io.clientele:clientele:$version ($(tail -n 1 "$out/publish.log" | sed -n 's/.*(\(.*\)).*/\1/p'))"
@@ -149,7 +149,7 @@ jar_contents() {
   [ -n "$index" ] || { echo "  no native library index"; return 1; }
   for entry in $index; do grep -qx "$entry" <<<"$listing" || { echo "  $entry is indexed but absent"; return 1; }; done
   grep -qx 'linux-x86-64/libclientele_ffi.so' <<<"$index" || { echo "  no linux-x86-64 library"; return 1; }
-  unzip -p "$jar" META-INF/MANIFEST.MF | grep -q "^Implementation-Version: $version" || return 1
+  grep -q "^Implementation-Version: $version" <<<"$(unzip -p "$jar" META-INF/MANIFEST.MF)" || return 1
   listing=$(jar --list --file "$dir/clientele-$version-sources.jar")
   for entry in io/clientele/BlocClient.kt io/clientele/NativeLibraries.kt io/clientele/clientele_ffi.kt io/clientele/core/clientele_core.kt; do
     grep -qx "$entry" <<<"$listing" || { echo "  the sources jar lacks $entry"; return 1; }
