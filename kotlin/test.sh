@@ -58,6 +58,7 @@ fi
 
 # --- bindings ---------------------------------------------------------------------------------
 bindings-uniffi/generate.sh >/dev/null || fail "generating the bindings failed"
+kotlin/patch-bindings.sh >/dev/null || fail "patching the bindings' native library lookup failed"
 
 out=target/kotlin
 rm -rf "$out/classes" "$out/quickstart"

@@ -258,13 +258,6 @@ impl CustomerPager {
     }
 }
 
-/// The `X-Bloc-Webhook` signature of `body` with `secret` (hex HMAC-SHA256), for tests and local
-/// emulators. Empty for an empty secret.
-#[uniffi::export]
-pub fn bloc_webhook_sign(secret: &str, body: Vec<u8>) -> String {
-    webhook::sign(secret, &body)
-}
-
 /// Verifies the `X-Bloc-Webhook` value against the RAW body bytes, in constant time.
 #[uniffi::export]
 pub fn bloc_webhook_verify(secret: &str, body: Vec<u8>, signature: &str) -> Result<()> {

@@ -1,7 +1,6 @@
 //! Field checks for forms that validate as the user types. Whole payloads are checked by the
 //! `bloc_validate_*` functions and by every build step.
 
-use clientele_core::ValidationError;
 use clientele_core::validate::{self as core, IssueCode};
 
 use crate::{CalendarDate, Result};
@@ -18,14 +17,14 @@ pub fn validate_field(kind: FieldKind, value: &str) -> Option<IssueCode> {
 /// `08012345678`), or nothing if it is not one.
 #[uniffi::export]
 pub fn normalize_nigerian_phone(value: &str) -> Option<String> {
-    core::nigerian_phone(value).ok()
+    core::phone_number(value).ok()
 }
 
 /// A date of birth written `YYYY-MM-DD`: a real date from 1900-01-01 up to `today`. Fails with a
 /// validation error whose one issue has the path `dob`.
 #[uniffi::export]
 pub fn validate_date_of_birth(value: &str, today: CalendarDate) -> Result<CalendarDate> {
-    core::past_date(value, today).map_err(|code| ValidationError::single("dob", code).into())
+    Ok(core::date_of_birth(value, today)?)
 }
 
 /// The default message for an issue code, ready to show next to a field.

@@ -224,9 +224,7 @@ pub fn validate_kyc_tier3(payload: &str) -> JsResult<String> {
 /// A Nigerian mobile number in Bloc's 11-digit local form (`+234 801 234 5678` -> `08012345678`).
 #[wasm_bindgen(js_name = normalizeNigerianPhone)]
 pub fn normalize_nigerian_phone(value: &str) -> JsResult<String> {
-    clientele_core::validate::nigerian_phone(value)
-        .map_err(|code| ValidationError::single("phoneNumber", code))
-        .or_throw()
+    clientele_core::validate::phone_number(value).or_throw()
 }
 
 /// Walks every page of customers: `nextRequest(bloc)` until it returns `undefined`, passing each

@@ -150,17 +150,3 @@ pub fn accept_challenge_signature(
     let challenge = Challenge::open(encoded, chain_id, instant(now, "now")?).or_throw()?;
     output(&challenge.accept_signature(signature_hex).or_throw()?)
 }
-
-/// Signs a message with a test wallet's private key (hex), as `personal_sign` does. For tests,
-/// demos and local emulators only: real users sign in their own wallet.
-#[wasm_bindgen(js_name = signPersonalMessageForTesting)]
-pub fn sign_personal_message(private_key_hex: &str, message: &str) -> JsResult<String> {
-    use clientele_core::offblocks::eth::wallet;
-    let key = wallet::parse_hex_private_key(private_key_hex).ok_or_else(|| {
-        crate::convert::invalid_argument("privateKey", "`privateKey` must be 32 bytes of hex")
-    })?;
-    let signature = wallet::sign_personal_message(&key, message.as_bytes()).map_err(|_| {
-        crate::convert::invalid_argument("privateKey", "`privateKey` is not a valid secp256k1 key")
-    })?;
-    Ok(wallet::format_hex_signature(&signature))
-}

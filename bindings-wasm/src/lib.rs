@@ -3,23 +3,24 @@
 //! out, bytes for bodies, tsify-generated TypeScript types) and turns every error into one
 //! `ClienteleError`.
 //!
-//! It builds three modules. The default build is the main module (`clientele_wasm`):
-//! validation, request building, parsing, paging, Content-Digest, signature bases, Bloc webhooks:
-//! what a page needs. With the `keys` feature it builds the keys module (`clientele_keys`)
-//! instead: everything that takes a key (see `src/keys.rs`); with the `client` feature the client
-//! module (`clientele_client`): the client engine behind `BlocClient` and `OffBlocksClient` (see
-//! `src/client.rs`). The npm package loads the last two only when they are used.
+//! Its exports come in three groups, one cargo feature each, and the features are additive. The
+//! `main` feature (the default) holds what a page needs: validation, request building, parsing,
+//! paging, Content-Digest, signature bases, Bloc webhooks. `keys` holds everything that takes a
+//! key (see `src/keys.rs`); `client` the client engine behind `BlocClient` and `OffBlocksClient`
+//! (see `src/client.rs`). The npm package builds each group as its own module
+//! (`--no-default-features --features <one>`: `clientele_wasm`, `clientele_keys`,
+//! `clientele_client`) and loads the last two only when they are used.
 
-#[cfg(not(any(feature = "keys", feature = "client")))]
+#[cfg(feature = "main")]
 pub mod bloc;
 #[cfg(feature = "client")]
 pub mod client;
 pub mod convert;
 #[cfg(feature = "keys")]
 pub mod keys;
-#[cfg(not(any(feature = "keys", feature = "client")))]
+#[cfg(feature = "main")]
 pub mod offblocks;
-#[cfg(not(any(feature = "keys", feature = "client")))]
+#[cfg(feature = "main")]
 pub mod sig;
 
 use wasm_bindgen::prelude::wasm_bindgen;

@@ -178,17 +178,6 @@ fn ownership_challenge_signatures() {
     assert!(checked >= 3, "the fixture lost its signed cases");
 }
 
-/// The test wallet signs like `personal_sign`: what it signs is accepted as the signer's.
-#[wasm_bindgen_test]
-fn test_wallet_signatures_recover() {
-    let key = "4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318";
-    let signature = keys::sign_personal_message(key, "hello").unwrap();
-    assert_eq!(signature.len(), 132);
-    assert!(signature.starts_with("0x"));
-    let err = keys::sign_personal_message("00", "hello").unwrap_err();
-    assert_eq!(code(&err), "invalid_argument");
-}
-
 /// Hostile input in a loop never traps the module; afterwards it still signs.
 #[wasm_bindgen_test]
 fn malformed_input_never_breaks_the_module() {
@@ -216,7 +205,6 @@ fn malformed_input_never_breaks_the_module() {
                 keys::webhook_verify_signature(j, &key, j, Some(300)).err(),
                 keys::accept_challenge_signature(j, j, j, j).err(),
                 keys::open_challenge(j, j, j).err(),
-                keys::sign_personal_message(j, j).err(),
             ]
             .into_iter()
             .flatten()

@@ -1,7 +1,7 @@
 //! The main wasm module, run by wasm-bindgen-test in Node and in headless Chromium: the shared
 //! fixtures through the JS-facing exports, the shape of thrown errors, and robustness (bad input
 //! in a loop, then the module still works). The keys module has its own suite (`keys.rs`).
-#![cfg(all(target_arch = "wasm32", not(feature = "keys"), not(feature = "client")))]
+#![cfg(all(target_arch = "wasm32", feature = "main"))]
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,

@@ -12,7 +12,14 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use crate::config::ConfigError;
 use crate::pii;
+
+mod error_response;
+mod transport;
+
+pub use error_response::{ApiError, ApiErrorKind, RetryAfter};
+pub use transport::{TransportError, TransportFailure};
 
 /// An HTTP method used by the providers' customer APIs.
 #[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
@@ -250,8 +257,8 @@ pub fn is_safe_link(url: &str) -> bool {
 /// Checks and normalises a provider base URL: absolute `https://` (plain `http://` only for
 /// `localhost`, `127.0.0.0/8` and `[::1]`, for local sandboxes), no query or fragment, no
 /// credentials, no whitespace; a trailing `/` is removed so paths can be appended.
-pub fn normalize_base_url(url: &str) -> Result<String, crate::ConfigError> {
-    let fail = |reason: &str| crate::ConfigError::BaseUrl {
+pub fn normalize_base_url(url: &str) -> Result<String, ConfigError> {
+    let fail = |reason: &str| ConfigError::BaseUrl {
         reason: reason.to_owned(),
     };
     if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
@@ -469,10 +476,7 @@ mod tests {
             "https://[::1",
         ] {
             assert!(
-                matches!(
-                    normalize_base_url(bad),
-                    Err(crate::ConfigError::BaseUrl { .. })
-                ),
+                matches!(normalize_base_url(bad), Err(ConfigError::BaseUrl { .. })),
                 "{bad}"
             );
         }

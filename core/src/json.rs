@@ -3,7 +3,9 @@
 
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 use serde::de::{DeserializeOwned, Visitor};
-use serde::{Deserialize, Deserializer};
+use serde::{Deserialize, Deserializer, Serialize};
+
+use crate::provider::Provider;
 
 /// Where and why decoding failed. The message never holds the offending value.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -486,6 +488,21 @@ pub(crate) fn string_or_number<'de, D: Deserializer<'de>>(
         }
     }
     d.deserialize_any(V)
+}
+
+/// A response body could not be decoded into the expected shape.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[serde(rename_all = "camelCase")]
+#[error("could not decode the {provider} response (status {status}) at `{path}`: {message}")]
+pub struct DecodeError {
+    /// Which provider sent the body.
+    pub provider: Provider,
+    /// The response status.
+    pub status: u16,
+    /// JSON path of the value that failed, e.g. `data[3].created_at` (`.` for the whole body).
+    pub path: String,
+    /// What was wrong, without the offending value (it may be personal data).
+    pub message: String,
 }
 
 #[cfg(test)]

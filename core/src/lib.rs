@@ -50,6 +50,7 @@
 
 pub mod bloc;
 pub mod client;
+mod config;
 mod encoding;
 pub mod error;
 pub mod http;
@@ -58,28 +59,32 @@ pub mod json;
 pub mod offblocks;
 mod open_enum;
 mod pii;
+mod provider;
 
 /// Entry points for the fuzz targets (`core/fuzz`) into code that is otherwise private. Not part
 /// of the API: no stability promise.
 #[doc(hidden)]
 pub mod fuzzing {
-    pub use crate::pii::{RedactedBody, scrub_text};
+    pub use crate::pii::{RedactedBody, is_id, scrub_text};
 }
 pub use clientele_httpsig as sig;
 #[cfg(feature = "uniffi")]
 pub mod uniffi_types;
 pub mod validate;
+mod webhook;
 mod wire;
 
 #[cfg(feature = "uniffi")]
 uniffi::setup_scaffolding!("clientele_core");
 
-pub use error::{
-    ApiError, ApiErrorKind, ChallengeError, ConfigError, CredentialsError, DecodeError,
-    ERROR_CODES, Error, ErrorKind, Provider, RetryAfter, TransportError, TransportFailure,
-    ValidationError, WebhookError, kind_of_code,
-};
-pub use validate::{Issue, IssueCode};
+pub use config::{ConfigError, CredentialsError};
+pub use error::{ERROR_CODES, Error, ErrorKind, kind_of_code};
+pub use http::{ApiError, ApiErrorKind, RetryAfter, TransportError, TransportFailure};
+pub use json::DecodeError;
+pub use offblocks::ChallengeError;
+pub use provider::Provider;
+pub use validate::{Issue, IssueCode, ValidationError};
+pub use webhook::WebhookError;
 pub use wire::Extra;
 
 /// The version of this crate.

@@ -112,9 +112,11 @@ fn looks_like_credential(word: &str) -> bool {
 }
 
 /// Whether a word is an id in the usual forms (a UUID, a 24-hex Bloc id): it names something
-/// without granting anything, and support needs it.
-fn is_id(word: &str) -> bool {
-    crate::offblocks::uuid(word).is_ok() || crate::bloc::check_customer_id(word).is_ok()
+/// without granting anything, and support needs it. A word of digits only is never one (24
+/// digits are more likely a number than an ObjectId, which almost always holds a letter).
+pub fn is_id(word: &str) -> bool {
+    (crate::validate::uuid(word).is_ok() || crate::validate::bloc_customer_id(word).is_ok())
+        && word.bytes().any(|b| b.is_ascii_alphabetic())
 }
 
 /// A `Debug` wrapper that prints a string masked.
@@ -382,5 +384,22 @@ mod tests {
         );
         assert_eq!(RedactedBody(b"\xff\xfe").to_string(), "<2 bytes, not JSON>");
         assert_eq!(RedactedBody(b"").to_string(), "<empty>");
+    }
+
+    /// Found by the `masking` fuzz target: 24 digits passed for a 24-hex Bloc id and stayed in
+    /// clear.
+    #[test]
+    fn a_run_of_digits_is_never_kept_as_an_id() {
+        let text = String::from_utf8_lossy(b"\x0b\x00111111111111111111111111\xd6\xd6");
+        let scrubbed = scrub_text(&text);
+        assert!(!scrubbed.contains("1111111"), "{scrubbed}");
+        assert_eq!(
+            scrub_text("customer 6410612c7f1b4b36103f872a"),
+            "customer 6410612c7f1b4b36103f872a"
+        );
+        assert_eq!(
+            scrub_text("key 12345678-abcd-4ef0-8123-456789abcdef"),
+            "key 12345678-abcd-4ef0-8123-456789abcdef"
+        );
     }
 }

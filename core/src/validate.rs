@@ -16,9 +16,10 @@
 use std::fmt;
 
 use base64::Engine as _;
-use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
+
+use crate::encoding::BASE64_LENIENT_PADDING;
 
 /// A stable, machine-readable reason a field was rejected. The wire form (`as_str`) never changes
 /// once released; new codes may be added.
@@ -162,20 +163,14 @@ impl Issues {
     }
 
     /// `Ok` if nothing was recorded.
-    pub(crate) fn finish(self) -> Result<(), crate::ValidationError> {
+    pub(crate) fn finish(self) -> Result<(), ValidationError> {
         if self.0.is_empty() {
             Ok(())
         } else {
-            Err(crate::ValidationError { issues: self.0 })
+            Err(ValidationError { issues: self.0 })
         }
     }
 }
-
-/// Standard base64 that accepts data with or without `=` padding (both are common in uploads).
-pub(crate) const BASE64_LENIENT_PADDING: GeneralPurpose = GeneralPurpose::new(
-    &base64::alphabet::STANDARD,
-    GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent),
-);
 
 /// Longest accepted name (first, last, place of birth, ...), in characters.
 pub const MAX_NAME_CHARS: usize = 100;
@@ -288,6 +283,45 @@ pub fn bvn(value: &str) -> Result<(), IssueCode> {
     }
 }
 
+/// A UUID in its canonical textual form (`8-4-4-4-12` hex digits, either case).
+pub fn uuid(value: &str) -> Result<(), IssueCode> {
+    if value.is_empty() {
+        return Err(IssueCode::Required);
+    }
+    let ok = value.len() == 36
+        && value.bytes().enumerate().all(|(i, b)| match i {
+            8 | 13 | 18 | 23 => b == b'-',
+            _ => b.is_ascii_hexdigit(),
+        });
+    if ok {
+        Ok(())
+    } else {
+        Err(IssueCode::InvalidFormat)
+    }
+}
+
+/// A Bloc customer id: 24 hex characters (a MongoDB ObjectId).
+pub fn bloc_customer_id(customer_id: &str) -> Result<(), IssueCode> {
+    if customer_id.is_empty() {
+        Err(IssueCode::Required)
+    } else if customer_id.len() == 24 && customer_id.bytes().all(|b| b.is_ascii_hexdigit()) {
+        Ok(())
+    } else {
+        Err(IssueCode::InvalidFormat)
+    }
+}
+
+/// Checks a CAIP-10 account id for a form field: `Required` when empty, `InvalidChecksum` for a
+/// mixed-case EVM address that fails EIP-55 (usually a typo), `InvalidFormat` otherwise.
+pub fn account_id(value: &str) -> Result<(), IssueCode> {
+    use clientele_siwe::{AccountId, AccountIdError};
+    AccountId::parse(value).map(drop).map_err(|e| match e {
+        AccountIdError::Empty => IssueCode::Required,
+        AccountIdError::Checksum => IssueCode::InvalidChecksum,
+        _ => IssueCode::InvalidFormat,
+    })
+}
+
 /// Which rule a single form field follows: for forms that check a field as the user types
 /// (whole payloads are checked by their `validate` methods and by every build step).
 #[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
@@ -362,10 +396,22 @@ pub fn field(kind: FieldKind, value: &str) -> Result<(), IssueCode> {
         FieldKind::PostalCode => postal_code(value),
         FieldKind::HttpsUrl => https_url(value),
         FieldKind::Image => image(value),
-        FieldKind::BlocCustomerId => crate::bloc::check_customer_id(value),
-        FieldKind::Uuid => crate::offblocks::uuid(value),
-        FieldKind::AccountId => crate::offblocks::eth::check_account_id(value),
+        FieldKind::BlocCustomerId => bloc_customer_id(value),
+        FieldKind::Uuid => uuid(value),
+        FieldKind::AccountId => account_id(value),
     }
+}
+
+/// A date of birth from a form: [`past_date`], failing with a validation error whose one issue
+/// has the path `dob` (the field of Bloc's KYC tier 1 upgrade).
+pub fn date_of_birth(value: &str, today: NaiveDate) -> Result<NaiveDate, ValidationError> {
+    past_date(value, today).map_err(|code| ValidationError::single("dob", code))
+}
+
+/// A phone number from a form in Bloc's 11-digit local form ([`nigerian_phone`]), failing with a
+/// validation error whose one issue has the path `phoneNumber` (the field of a Bloc customer).
+pub fn phone_number(value: &str) -> Result<String, ValidationError> {
+    nigerian_phone(value).map_err(|code| ValidationError::single("phoneNumber", code))
 }
 
 /// A real calendar date written `YYYY-MM-DD`, from 1900-01-01 up to and including `today`.
@@ -479,6 +525,40 @@ pub fn image(value: &str) -> Result<(), IssueCode> {
     } else if decoded.len() > MAX_IMAGE_BYTES {
         Err(IssueCode::ImageTooLarge)
     } else {
+        Ok(())
+    }
+}
+
+/// The caller's payload is invalid. Holds ALL issues found, not just the first.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub struct ValidationError {
+    /// Every problem found, in field order.
+    pub issues: Vec<Issue>,
+}
+
+impl ValidationError {
+    /// A validation error with a single issue.
+    pub fn single(path: &str, code: IssueCode) -> Self {
+        ValidationError {
+            issues: vec![Issue {
+                path: path.to_owned(),
+                code,
+                message: code.message().to_owned(),
+            }],
+        }
+    }
+}
+
+impl fmt::Display for ValidationError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let n = self.issues.len();
+        write!(f, "{n} invalid field{}: ", if n == 1 { "" } else { "s" })?;
+        for (i, issue) in self.issues.iter().enumerate() {
+            if i > 0 {
+                f.write_str("; ")?;
+            }
+            write!(f, "{issue}")?;
+        }
         Ok(())
     }
 }

@@ -21,10 +21,10 @@ import {
   isValidationError,
   openChallenge,
   parseOffBlocksWebhook,
-  signPersonalMessageForTesting,
   verifyBlocWebhook,
   verifyOffBlocksWebhookSignature,
 } from '../dist/esm/node.js';
+import { personalSign } from './wallet.mjs';
 
 const sandbox = JSON.parse(readFileSync(process.argv[2], 'utf8'));
 const fixtures = new URL('../../tests/fixtures/', import.meta.url);
@@ -173,13 +173,13 @@ step('OffBlocks 2. The ownership challenge, checked, signed by the wallet, check
 const challenge = openChallenge(customer.challenge, chainId);
 show('sign-in message for', `${challenge.fields.address} on chain ${challenge.fields.chainId}`);
 show('EIP-191 digest', challenge.digest);
-const wrong = signPersonalMessageForTesting('11'.repeat(32), challenge.message);
+const wrong = personalSign('11'.repeat(32), challenge.message);
 try {
   acceptChallengeSignature(customer.challenge, chainId, wrong);
 } catch (error) {
   show('another wallet', `${error.code} (refused before anything is sent)`);
 }
-const signature = signPersonalMessageForTesting(walletKey, challenge.message);
+const signature = personalSign(walletKey, challenge.message);
 const afterChallenge = await offblocks.submitChallenge(customer.id, acceptChallengeSignature(customer.challenge, chainId, signature));
 show('submitted', `status ${afterChallenge?.status}`);
 // The customer follows the verification URL to the KYC partner (here the sandbox's own page)

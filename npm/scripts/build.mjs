@@ -1,9 +1,9 @@
 // Builds the npm package `clientele` into npm/dist:
-//   1. the two wasm modules: `cargo build --profile wasm-release --target wasm32-unknown-unknown
-//      -p clientele-wasm`, the main module (clientele_wasm), and the same with `--features keys`,
-//      the keys module (clientele_keys: everything that takes a key, loaded only when used), and
-//      with `--features client` the client module (clientele_client: the engine behind the
-//      clients, loaded on a client's first call)
+//   1. the three wasm modules: `cargo build --profile wasm-release --target wasm32-unknown-unknown
+//      -p clientele-wasm --no-default-features --features <main|keys|client>` (the features are
+//      additive; each module is built with one): the main module (clientele_wasm), the keys module
+//      (clientele_keys: everything that takes a key, loaded only when used), and the client
+//      module (clientele_client: the engine behind the clients, loaded on a client's first call)
 //   2. JS glue with the pinned wasm-bindgen CLI (installed with cargo if missing): --target nodejs
 //      (CommonJS, synchronous load) and --target web (ESM, loads the .wasm by URL), into npm/wasm/
 //      (an intermediate the TypeScript sources import their types from)
@@ -61,9 +61,9 @@ const targetDir = JSON.parse(output('cargo', ['metadata', '--format-version', '1
 const modulesDir = join(targetDir, 'npm-modules');
 mkdirSync(modulesDir, { recursive: true });
 const MODULES = [
-  { name: 'clientele_wasm', features: [] },
-  { name: 'clientele_keys', features: ['--features', 'keys'] },
-  { name: 'clientele_client', features: ['--features', 'client'] },
+  { name: 'clientele_wasm', features: ['--no-default-features', '--features', 'main'] },
+  { name: 'clientele_keys', features: ['--no-default-features', '--features', 'keys'] },
+  { name: 'clientele_client', features: ['--no-default-features', '--features', 'client'] },
 ];
 // sha2's documented compact software backend (its README, "Backends"): the unrolled rounds cost
 // about 5 kB gzip per module for hashing speed no body in this SDK needs. Set for the wasm target
@@ -168,7 +168,7 @@ function generateGlue({ name, path }) {
   console.log(`wasm-opt ${name}: ${candidates.map((c) => `${c.level} ${c.gzip} B gzip`).join(', ')}; kept ${best.level}`);
   renameSync(best.out, webWasm);
   for (const c of candidates) rmSync(c.out, { force: true });
-  return sizeBefore;
+  return { bytes: sizeBefore, optLevel: best.level };
 }
 
 // 4. The TypeScript host layer: ESM (every entry) and CommonJS (the Node entry), beside the glue.
@@ -188,7 +188,8 @@ for (const { name } of MODULES) {
   const entry = {
     rawBytes: bytes.length,
     gzipBytes: gzipSync(bytes, { level: 9 }).length,
-    beforeWasmOptBytes: before[name],
+    beforeWasmOptBytes: before[name].bytes,
+    optLevel: before[name].optLevel,
   };
   report.modules[name] = entry;
   console.log(

@@ -118,6 +118,7 @@ async function main() {
           CLIENTELE_NPM_README: join(npm, 'README.md'),
           CLIENTELE_INSTALLED: installed,
           CLIENTELE_SANDBOX: join(root, 'tests/sandbox/server.mjs'),
+          CLIENTELE_WALLET: join(npm, 'examples/wallet.mjs'),
         },
       },
     ),

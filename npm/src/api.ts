@@ -48,7 +48,6 @@ export {
   offblocksCanActivate,
   offblocksCanDeactivate,
   openChallenge,
-  signPersonalMessageForTesting,
   validateOffBlocksCustomerCreate,
 } from './offblocks.js';
 export type { OffBlocksOptions, OperationOptions } from './offblocks.js';

@@ -328,11 +328,3 @@ export function acceptChallengeSignature(
     ),
   );
 }
-
-/**
- * Signs `message` with a test wallet's private key (hex), as `personal_sign` does. For tests,
- * demos and local emulators only: real customers sign in their own wallet.
- */
-export function signPersonalMessageForTesting(privateKeyHex: string, message: string): string {
-  return callKeys((raw) => raw.signPersonalMessageForTesting(str(privateKeyHex, 'privateKey'), str(message, 'message')));
-}

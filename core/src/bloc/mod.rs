@@ -43,7 +43,7 @@ pub use request::{
 
 use crate::error::{ApiError, CredentialsError, DecodeError, Provider};
 use crate::http::{Header, HttpRequest, HttpResponse, Method, normalize_base_url};
-use crate::validate::{IssueCode, Issues};
+use crate::validate::Issues;
 use crate::{Error, ValidationError};
 
 /// Bloc's production base URL. Test and live share it; the key decides the environment.
@@ -351,15 +351,7 @@ impl Bloc {
 }
 
 /// Checks a customer id: 24 hex characters (a MongoDB ObjectId).
-pub fn check_customer_id(customer_id: &str) -> Result<(), IssueCode> {
-    if customer_id.is_empty() {
-        Err(IssueCode::Required)
-    } else if customer_id.len() == 24 && customer_id.bytes().all(|b| b.is_ascii_hexdigit()) {
-        Ok(())
-    } else {
-        Err(IssueCode::InvalidFormat)
-    }
-}
+pub use crate::validate::bloc_customer_id as check_customer_id;
 
 fn check_id(customer_id: &str) -> Result<(), ValidationError> {
     let mut issues = Issues::default();

@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::observe::{Event, Identity, identify};
+use super::observe::{Event, Identity, Purpose, identify};
 use super::operation::{BlocOperation, OffBlocksOperation, token_error};
 use super::policy::EngineOptions;
 use super::session::OffBlocksSession;
@@ -14,18 +14,6 @@ use crate::error::{Error, TransportError, TransportFailure};
 use crate::http::{HttpRequest, HttpResponse};
 use crate::offblocks::{OffBlocks, SigningRequest};
 use crate::sig::{Algorithm, SignatureEncoding};
-
-/// What a request is for.
-#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
-pub enum Purpose {
-    /// The operation itself.
-    Operation,
-    /// `POST /auth/token`, before the operation.
-    Token,
-}
 
 /// What the host does next.
 #[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]

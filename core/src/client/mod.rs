@@ -53,8 +53,8 @@ mod placement;
 mod policy;
 mod session;
 
-pub use call::{Action, BlocCall, OffBlocksCall, Purpose};
-pub use observe::{AppInfo, Event, Identity, RETRY_HEADER, user_agent};
+pub use call::{Action, BlocCall, OffBlocksCall};
+pub use observe::{AppInfo, Event, Identity, Purpose, RETRY_HEADER, user_agent};
 pub use operation::{BlocOperation, OffBlocksOperation};
 pub use placement::{Credential, Placement, check_placement};
 pub use policy::{CallOptions, Defaults, EngineOptions, defaults};

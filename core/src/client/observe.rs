@@ -3,9 +3,20 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::call::Purpose;
 use crate::TransportFailure;
 use crate::http::{Header, HttpRequest, Method};
+
+/// What a request is for.
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+pub enum Purpose {
+    /// The operation itself.
+    Operation,
+    /// `POST /auth/token`, before the operation.
+    Token,
+}
 
 /// An application built on Clientele, named in the `User-Agent` (as Stripe's `appInfo`): so a
 /// provider's support can tell whose requests these are.

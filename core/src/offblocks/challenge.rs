@@ -18,11 +18,11 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::error::ChallengeError;
 use super::eth::caip::AccountId;
 use super::eth::siwe::{self, SiweError, SiweMessage};
 use super::eth::{OFFBLOCKS_CHALLENGE_DOMAINS, OFFBLOCKS_CHALLENGE_MAX_AGE, wallet};
 use super::{OffBlocks, SigningRequest};
-use crate::error::ChallengeError;
 use crate::http::{HttpResponse, Method};
 use crate::validate::{IssueCode, Issues};
 use crate::{ConfigError, Error};
@@ -283,7 +283,7 @@ impl OffBlocks {
         if submission.signature.is_empty() {
             issues.add("signature", IssueCode::Required);
         }
-        issues.check("signer", super::eth::check_account_id(&submission.signer));
+        issues.check("signer", crate::validate::account_id(&submission.signer));
         issues.check("idempotencyKey", super::uuid(idempotency_key));
         issues.finish()?;
         #[derive(Serialize)]

@@ -39,6 +39,7 @@
 //! the signature has grown too old, call [`OffBlocks::resign`] which keeps key and body.
 
 mod challenge;
+pub(crate) mod error;
 pub mod eth;
 mod model;
 pub mod webhook;
@@ -46,7 +47,9 @@ pub mod webhook;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+pub use crate::validate::uuid;
 pub use challenge::{Challenge, ChallengeOptions, ChallengePaths, ChallengeSubmission};
+pub use error::ChallengeError;
 pub use model::{
     AccessToken, ApiCredentials, OffBlocksCustomer, OffBlocksCustomerCreate, OffBlocksStatus,
     caip10_account_id,
@@ -570,23 +573,6 @@ fn check_customer_id(
         issues.check("idempotencyKey", uuid(key));
     }
     issues.finish()
-}
-
-/// A UUID in its canonical textual form (`8-4-4-4-12` hex digits, either case).
-pub fn uuid(value: &str) -> Result<(), IssueCode> {
-    if value.is_empty() {
-        return Err(IssueCode::Required);
-    }
-    let ok = value.len() == 36
-        && value.bytes().enumerate().all(|(i, b)| match i {
-            8 | 13 | 18 | 23 => b == b'-',
-            _ => b.is_ascii_hexdigit(),
-        });
-    if ok {
-        Ok(())
-    } else {
-        Err(IssueCode::InvalidFormat)
-    }
 }
 
 /// A request body: compact JSON, members in the order the struct declares them (alphabetical

@@ -201,7 +201,7 @@ impl OffBlocksCustomerCreate {
                 BARE_ADDRESS_MESSAGE.into(),
             );
         } else {
-            issues.check("chainId", super::eth::check_account_id(&self.chain_id));
+            issues.check("chainId", crate::validate::account_id(&self.chain_id));
         }
         issues.check("externalId", crate::validate::text(&self.external_id, 255));
     }

@@ -9,11 +9,12 @@ import {
   VerifyingKey,
   acceptChallengeSignature,
   openChallenge,
-  signPersonalMessageForTesting,
   verifyContentDigest,
   verifyMessage,
 } from 'clientele';
 import { UUID_V4, freshChallenge, header, load, serve, text } from './helpers.mjs';
+// The customer's wallet, simulated (npm/examples/wallet.mjs, outside the installed package).
+const { personalSign } = await import(new URL(`file://${process.env.CLIENTELE_WALLET}`).href);
 
 const PEM = text('offblocks/test-key-p384.pem');
 const KEY = SigningKey.fromPem(PEM);
@@ -278,7 +279,7 @@ test('ownership challenge: get, open, wallet signs, accept, submit', async () =>
   const offblocks = client(server);
   const encoded = await offblocks.getChallenge(CUSTOMER_ID);
   const challenge = openChallenge(encoded, CHAIN_ID);
-  const signature = signPersonalMessageForTesting(WALLET.privateKey, challenge.message);
+  const signature = personalSign(WALLET.privateKey, challenge.message);
   const submission = acceptChallengeSignature(encoded, CHAIN_ID, signature);
   assert.deepEqual(Object.keys(submission).sort(), ['challenge', 'signature', 'signer']);
   const answer = await offblocks.submitChallenge(CUSTOMER_ID, submission);
@@ -287,7 +288,7 @@ test('ownership challenge: get, open, wallet signs, accept, submit', async () =>
   assert.equal(submitted.path, `/v1/customers/${CUSTOMER_ID}/challenge/sign`);
   assert.deepEqual(JSON.parse(submitted.body), submission);
   // Another wallet's signature is refused before anything is sent.
-  const other = signPersonalMessageForTesting('0x' + '11'.repeat(32), challenge.message);
+  const other = personalSign('0x' + '11'.repeat(32), challenge.message);
   assert.throws(() => acceptChallengeSignature(encoded, CHAIN_ID, other), { code: 'challenge_wrong_signer', kind: 'challenge' });
 });
 

@@ -18,11 +18,12 @@ import {
   isValidationError,
   openChallenge,
   parseOffBlocksWebhook,
-  signPersonalMessageForTesting,
   verifyBlocWebhook,
   verifyOffBlocksWebhookSignature,
 } from 'clientele';
 import { FIXTURES } from './helpers.mjs';
+// The customer's wallet, simulated (npm/examples/wallet.mjs, outside the installed package).
+const { personalSign } = await import(new URL(`file://${process.env.CLIENTELE_WALLET}`).href);
 
 const SANDBOX = process.env.CLIENTELE_SANDBOX;
 if (!SANDBOX) throw new Error('CLIENTELE_SANDBOX is not set (run npm/scripts/test.mjs)');
@@ -128,7 +129,7 @@ test('OffBlocks end to end: signed create, idempotency, challenge, simulator, tr
   await assert.rejects(client.createCustomer({ chainId, externalId: 'e2e-2' }, { idempotencyKey }), (e) => e.code === 'idempotency_mismatch');
   await assert.rejects(client.createCustomer({ chainId, externalId: 'e2e-1' }), (e) => e.code === 'already_exists');
   const challenge = openChallenge(customer.challenge, chainId);
-  const signature = signPersonalMessageForTesting('4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318', challenge.message);
+  const signature = personalSign('4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318', challenge.message);
   const submitted = await client.submitChallenge(customer.id, acceptChallengeSignature(customer.challenge, chainId, signature));
   assert.equal(submitted?.status, 'verifying');
   await client.simulateVerification(customer.id);

@@ -38,6 +38,7 @@ fun interface Sleeper {
     /** Suspends for [duration]; throws [CancellationException] when cancelled. */
     suspend fun sleep(duration: Duration)
 
+    /** The default [Sleeper]. */
     companion object {
         /** [delay]. */
         val DELAY: Sleeper = Sleeper { delay(it) }

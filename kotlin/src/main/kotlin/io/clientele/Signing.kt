@@ -16,11 +16,17 @@ fun interface RequestSigner {
     /** Signs [base], the exact bytes of the RFC 9421 signature base, with [algorithm]. */
     suspend fun sign(base: ByteArray, algorithm: Algorithm): Signature
 
-    /** Signature bytes and how they are encoded (raw `r||s`, or DER); the core checks both. */
+    /**
+     * Signature bytes and how they are encoded (raw `r||s`, or DER); the core checks both.
+     *
+     * @property bytes the signature as [encoding] encodes it.
+     * @property encoding raw `r||s` or DER.
+     */
     class Signature(val bytes: ByteArray, val encoding: SignatureEncoding) {
         override fun toString() = "Signature(${bytes.size} bytes, $encoding)"
     }
 
+    /** The signers: [withKey] and [external]. */
     companion object {
         /**
          * Signs in the core with [key] (deterministic RFC 6979 ECDSA, raw `r||s`); the key never

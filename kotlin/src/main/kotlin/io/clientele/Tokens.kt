@@ -17,6 +17,8 @@ sealed class TokenSource {
      * API credentials: the engine exchanges them itself (`POST /auth/token`); calls that need a
      * token at the same moment share one such request. The API secret belongs on a server, never
      * in an app: an app uses [Provider].
+     *
+     * @property credentials the API key and secret (`toString` masks the secret).
      */
     class Credentials(val credentials: ApiCredentials) : TokenSource() {
         override val engine: EngineTokenSource get() = EngineTokenSource.Credentials(credentials)
@@ -33,14 +35,21 @@ sealed class TokenSource {
      * `token_unavailable`, the exception as its cause.
      */
     class Provider(
+        /** A token obtained earlier, used while it is fresh; `null` when there is none. */
         val initial: AccessToken? = null,
+        /** Gets a new token (from the app's backend, say) when the engine needs one. */
         val obtain: suspend () -> AccessToken,
     ) : TokenSource() {
         override val engine: EngineTokenSource get() = EngineTokenSource.Provider
         override fun toString() = "TokenSource.Provider(initial=${if (initial == null) "none" else "<redacted>"})"
     }
 
-    /** One token, never replaced: a 401 fails the call. */
+    /**
+     * One token, never replaced: a 401 fails the call.
+     *
+     * @property token the bearer token.
+     * @property expiresAt when it expires, if known.
+     */
     class Fixed(val token: String, val expiresAt: Instant? = null) : TokenSource() {
         override val engine: EngineTokenSource get() = EngineTokenSource.Fixed(token, expiresAt)
         override fun toString() = "TokenSource.Fixed(token=<redacted>, expiresAt=$expiresAt)"

@@ -39,6 +39,10 @@ class OffBlocksWebhooks private constructor(
     private val clock: Clock,
     private val deduplicator: OffBlocksWebhookDeduplicator,
 ) : AutoCloseable {
+    /**
+     * A receiver verifying deliveries with [publicKey] (none: deliveries are parsed and
+     * classified, not verified), remembering the last [capacity] event ids.
+     */
     constructor(
         publicKey: VerifyingKey? = null,
         capacity: UInt = CoreDefaults.webhookDedupeCapacity,
@@ -49,7 +53,12 @@ class OffBlocksWebhooks private constructor(
 
     private val maxAgeSeconds: UInt = wholeSeconds("maxAge", maxAge)
 
-    /** A parsed delivery and what to do with it (process only [Delivery.NEW]). */
+    /**
+     * A parsed delivery and what to do with it (process only [Delivery.NEW]).
+     *
+     * @property event the delivery, parsed.
+     * @property delivery new, or a duplicate or stale delivery to acknowledge and skip.
+     */
     data class Received(val event: OffBlocksWebhookEvent, val delivery: Delivery)
 
     /**
@@ -74,6 +83,7 @@ class OffBlocksWebhooks private constructor(
     /** Frees the native deduplicator. */
     override fun close() = deduplicator.close()
 
+    /** [restore]: a receiver from a saved state. */
     companion object {
         /**
          * A receiver that remembers what the one that [save]d [state] had seen. A state that is
