@@ -42,7 +42,8 @@ impl SignatureHeaders {
     /// [`Request`](crate::Request), pass `&mut request.headers`; any header type that converts
     /// from a `(name, value)` pair works). Existing signatures with other labels are kept.
     pub fn append_to<H: From<(String, String)>>(&self, headers: &mut impl Extend<H>) {
-        headers.extend(self.fields().map(H::from));
+        let [input, signature] = self.fields();
+        headers.extend([H::from(input), H::from(signature)]);
     }
 }
 

@@ -25,17 +25,23 @@ pub fn encode(bytes: &[u8]) -> String {
 /// (another length, a prefix, a character that is not a hex digit).
 #[must_use]
 pub fn decode_array<const N: usize>(text: &str) -> Option<[u8; N]> {
-    if text.len() != 2 * N {
+    let mut out = [0u8; N];
+    decode_into(text, &mut out)?;
+    Some(out)
+}
+
+/// Fills `out` from exactly `2 * out.len()` hex digits (one copy of the loop for every `N`).
+fn decode_into(text: &str, out: &mut [u8]) -> Option<()> {
+    if text.len() != 2 * out.len() {
         return None;
     }
-    let mut out = [0u8; N];
     for (byte, pair) in out.iter_mut().zip(text.as_bytes().chunks_exact(2)) {
         let [hi, lo] = pair else {
             return None;
         };
         *byte = digit(*hi)? << 4 | digit(*lo)?;
     }
-    Some(out)
+    Some(())
 }
 
 /// The value of one hex digit (either case).
