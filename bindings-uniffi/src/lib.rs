@@ -28,6 +28,12 @@ uniffi::setup_scaffolding!("clientele_ffi");
 use clientele_core::uniffi_types::{CalendarDate, UtcDateTime};
 uniffi::use_remote_type!(clientele_core::UtcDateTime);
 uniffi::use_remote_type!(clientele_core::CalendarDate);
+// So are the enums of clientele-httpsig (`clientele_core::sig`), which has no uniffi machinery
+// of its own.
+use clientele_core::sig::{Algorithm, DigestAlgorithm, SignatureEncoding};
+uniffi::use_remote_type!(clientele_core::Algorithm);
+uniffi::use_remote_type!(clientele_core::DigestAlgorithm);
+uniffi::use_remote_type!(clientele_core::SignatureEncoding);
 
 pub mod bloc;
 pub mod client;

@@ -43,7 +43,8 @@
 //!   host.
 //! - [`offblocks`]: OffBlocks customers: signed requests, idempotency, the ownership challenge,
 //!   webhooks.
-//! - [`sig`]: RFC 9530 Content-Digest and RFC 9421 HTTP Message Signatures (provider-neutral).
+//! - [`sig`]: RFC 9530 Content-Digest and RFC 9421 HTTP Message Signatures (provider-neutral):
+//!   the [`clientele_httpsig`] crate, which the core's [`http`] types plug into.
 //! - [`validate`]: field checks and the issue type every validation error carries.
 //! - [`error`]: the error types.
 
@@ -53,6 +54,7 @@ mod config;
 mod encoding;
 pub mod error;
 pub mod http;
+mod http_sig;
 pub mod json;
 pub mod offblocks;
 mod open_enum;
@@ -65,7 +67,7 @@ mod provider;
 pub mod fuzzing {
     pub use crate::pii::{RedactedBody, is_id, scrub_text};
 }
-pub mod sig;
+pub use clientele_httpsig as sig;
 #[cfg(feature = "uniffi")]
 pub mod uniffi_types;
 pub mod validate;

@@ -20,7 +20,8 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::Extra;
-use crate::offblocks::eth::Timestamp;
+use crate::offblocks::eth::{SiweMessage, SiweVersion, Timestamp};
+use crate::sig::{Algorithm, DigestAlgorithm, SignatureEncoding};
 
 /// An instant in UTC; a uniffi timestamp (Kotlin `Instant`, Swift `Date`).
 pub type UtcDateTime = DateTime<Utc>;
@@ -31,6 +32,59 @@ pub type CalendarDate = NaiveDate;
 
 /// A Sign-In with Ethereum date-time, carried as its exact RFC 3339 text.
 pub type SiweTimestamp = Timestamp;
+
+// The enums of clientele-httpsig, which knows nothing of uniffi, cross as the core's own (in the
+// core's namespace, as before they moved). Crates that use them in their own exports declare
+// them with `uniffi::use_remote_type!(clientele_core::...)`.
+
+/// A signature algorithm from the RFC 9421 registry.
+#[uniffi::remote(Enum)]
+pub enum Algorithm {
+    EcdsaP384Sha384,
+    EcdsaP256Sha256,
+    Ed25519,
+    HmacSha256,
+}
+
+/// A hash algorithm for `Content-Digest`.
+#[uniffi::remote(Enum)]
+pub enum DigestAlgorithm {
+    Sha256,
+    Sha512,
+}
+
+/// How a host's signature bytes are encoded: raw `r || s`, or DER.
+#[uniffi::remote(Enum)]
+pub enum SignatureEncoding {
+    Raw,
+    Der,
+}
+
+// Likewise the Sign-In with Ethereum message of clientele-siwe, a field of `Challenge`.
+
+/// The SIWE message version.
+#[uniffi::remote(Enum)]
+pub enum SiweVersion {
+    V1,
+}
+
+/// A parsed EIP-4361 message.
+#[uniffi::remote(Record)]
+pub struct SiweMessage {
+    pub scheme: Option<String>,
+    pub domain: String,
+    pub address: String,
+    pub statement: Option<String>,
+    pub uri: String,
+    pub version: SiweVersion,
+    pub chain_id: u64,
+    pub nonce: String,
+    pub issued_at: SiweTimestamp,
+    pub expiration_time: Option<SiweTimestamp>,
+    pub not_before: Option<SiweTimestamp>,
+    pub request_id: Option<String>,
+    pub resources: Vec<String>,
+}
 
 uniffi::custom_type!(UtcDateTime, SystemTime, {
     remote,
@@ -53,6 +107,7 @@ uniffi::custom_type!(Extra, String, {
 });
 
 uniffi::custom_type!(SiweTimestamp, String, {
+    remote,
     lower: |timestamp| timestamp.as_str().to_owned(),
     try_lift: |text| Timestamp::parse(&text)
         .ok_or_else(|| uniffi::deps::anyhow::anyhow!("not an RFC 3339 date-time")),

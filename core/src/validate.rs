@@ -314,7 +314,7 @@ pub fn bloc_customer_id(customer_id: &str) -> Result<(), IssueCode> {
 /// Checks a CAIP-10 account id for a form field: `Required` when empty, `InvalidChecksum` for a
 /// mixed-case EVM address that fails EIP-55 (usually a typo), `InvalidFormat` otherwise.
 pub fn account_id(value: &str) -> Result<(), IssueCode> {
-    use crate::offblocks::eth::{AccountId, AccountIdError};
+    use clientele_siwe::{AccountId, AccountIdError};
     AccountId::parse(value).map(drop).map_err(|e| match e {
         AccountIdError::Empty => IssueCode::Required,
         AccountIdError::Checksum => IssueCode::InvalidChecksum,

@@ -1,4 +1,4 @@
-"""Independent cross-check of the Ethereum test vectors in core/src/offblocks/eth (run by tests/run).
+"""Independent cross-check of the Ethereum test vectors in clientele-siwe, core/siwe (run by tests/run).
 
 Run in a virtualenv with `pip install -r tests/interop/requirements.txt`
 (eth-account 0.13.7, siwe 4.4.0; siwe 4.4.0 fails to import with abnf 2.9, and eth-account 0.14 conflicts with siwe 4.4).
@@ -7,7 +7,7 @@ any mismatch stops the script), checks that siwe-py's ABNF parser rejects the
 same malformed messages, and prints INFO lines for the few documented places
 where the Rust parser is deliberately stricter or looser than siwe-py.
 Then it generates valid and invalid messages (seeded mutations of the vectors),
-runs each through siwe-py and through the Rust parser (core/tests/siwe_cross_check.rs,
+runs each through siwe-py and through the Rust parser (core/siwe/tests/siwe_cross_check.rs,
 run with cargo), and fails on any disagreement that is not one of the documented
 differences. Nothing here is loaded by the Rust tests.
 """
@@ -268,7 +268,7 @@ with tempfile.TemporaryDirectory() as tmp:
     path = os.path.join(tmp, "messages.json")
     with open(path, "w") as f:
         json.dump([t for _, t in generated], f)
-    subprocess.run(["cargo", "test", "-q", "-p", "clientele-core", "--test", "siwe_cross_check", "--",
+    subprocess.run(["cargo", "test", "-q", "-p", "clientele-siwe", "--test", "siwe_cross_check", "--",
                     "--ignored", "--exact", "verdicts_for_generated_messages"],
                    cwd=root, env={**os.environ, "SIWE_CROSS_CHECK": path}, check=True,
                    stdout=subprocess.DEVNULL)

@@ -1,8 +1,8 @@
 //! CAIP-10 account ids, phone numbers, emails, images, dates, ids and base URLs.
 #![no_main]
 use chrono::NaiveDate;
-use clientele_core::offblocks::eth::AccountId;
 use clientele_core::validate;
+use clientele_siwe::AccountId;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -2,7 +2,7 @@
 //! encrypted PKCS#8 refused with its own code) and JWK, as text and as raw DER armoured here, so
 //! the fuzzer reaches the ASN.1 directly.
 #![no_main]
-use clientele_core::sig::{SigningKey, VerifyingKey};
+use clientele_httpsig::{SigningKey, VerifyingKey};
 use libfuzzer_sys::fuzz_target;
 
 fn armour(label: &str, der: &[u8]) -> String {

@@ -5,7 +5,7 @@
 use chrono::DateTime;
 use clientele_core::http::{Header, HttpRequest, Method};
 use clientele_core::offblocks::webhook::verify_signature;
-use clientele_core::sig::{
+use clientele_httpsig::{
     Component, DigestAlgorithm, SignatureParams, SigningKey, content_digest, sign_message,
 };
 use libfuzzer_sys::fuzz_target;

@@ -1,9 +1,13 @@
 //! Signatures returned by external signers (WebCrypto, Android Keystore, iOS SecKey, KMSs): raw
-//! or DER bytes handed to `SigningRequest::finish`, and the DER-to-raw conversion itself.
+//! or DER bytes handed to clientele-httpsig's `finish_signature` and to OffBlocks'
+//! `SigningRequest::finish`, and the DER-to-raw conversion itself.
 #![no_main]
 use chrono::DateTime;
 use clientele_core::offblocks::{OffBlocks, SigningConfig};
-use clientele_core::sig::{Algorithm, SignatureEncoding, ecdsa_der_to_raw};
+use clientele_httpsig::{
+    Algorithm, Request, SignatureEncoding, SignatureParams, ecdsa_der_to_raw, finish_signature,
+    prepare_signature,
+};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -15,6 +19,22 @@ fuzz_target!(|data: &[u8]| {
     ] {
         if let Ok(raw) = ecdsa_der_to_raw(data, algorithm) {
             assert_eq!(raw.len(), algorithm.signature_len());
+        }
+        // The crate's own second step, as a standalone host signer uses it.
+        let request = Request::new("GET", "https://api.example.com/v1/x");
+        let params = SignatureParams::new()
+            .with_created(1_763_700_000)
+            .with_alg(algorithm);
+        let Ok(prepared) = prepare_signature(&request, "sig", &[], &params) else {
+            continue;
+        };
+        for encoding in [SignatureEncoding::Raw, SignatureEncoding::Der] {
+            if let Ok(headers) = finish_signature(&prepared, data, algorithm, encoding) {
+                assert!(headers.signature.starts_with("sig=:"));
+                if encoding == SignatureEncoding::Raw {
+                    assert_eq!(data.len(), algorithm.signature_len());
+                }
+            }
         }
     }
     let Ok(offblocks) = OffBlocks::new(OffBlocks::SANDBOX_BASE_URL, SigningConfig::new("fuzz-key"))

@@ -1,7 +1,8 @@
 //! Signature-Input / Signature / Content-Digest headers and URLs through RFC 9421 verification.
 #![no_main]
-use clientele_core::http::{Header, HttpRequest, Method};
-use clientele_core::sig::{VerifyOptions, VerifyingKey, verify_content_digest, verify_message};
+use clientele_httpsig::{
+    Request, VerifyOptions, VerifyingKey, verify_content_digest, verify_message,
+};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -14,17 +15,12 @@ fuzz_target!(|data: &[u8]| {
         parts.next().unwrap_or("https://api.example.com/v1/x?y=1"),
     );
     let _ = verify_content_digest(digest, data);
-    let request = HttpRequest {
-        method: Method::Post,
-        url: url.to_owned(),
-        headers: vec![
-            Header::new("Signature-Input", input),
-            Header::new("Signature", signature),
-            Header::new("Content-Digest", digest),
-            Header::new("Content-Type", "application/json"),
-        ],
-        body: data.to_vec(),
-    };
+    let request = Request::new("POST", url)
+        .with_header("Signature-Input", input)
+        .with_header("Signature", signature)
+        .with_header("Content-Digest", digest)
+        .with_header("Content-Type", "application/json")
+        .with_body(data);
     if let Ok(key) = VerifyingKey::hmac_sha256(b"fuzzing key") {
         let options = VerifyOptions {
             require_content_digest: true,

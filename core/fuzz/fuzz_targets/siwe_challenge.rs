@@ -2,7 +2,7 @@
 #![no_main]
 use chrono::DateTime;
 use clientele_core::offblocks::Challenge;
-use clientele_core::offblocks::eth;
+use clientele_siwe as eth;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -107,11 +107,11 @@ pub fn sign(secret: &str, body: &[u8]) -> String {
 /// `body`, in constant time.
 pub fn verify(secret: &str, body: &[u8], signature: &str) -> Result<(), WebhookError> {
     let mac = mac(secret, body)?;
-    let tag = crate::encoding::hex_decode(signature.trim())
-        .filter(|t| t.len() == 32)
-        .ok_or_else(|| WebhookError::MalformedSignature {
+    let tag = crate::encoding::hex_array::<32>(signature.trim()).ok_or_else(|| {
+        WebhookError::MalformedSignature {
             header: SIGNATURE_HEADER.into(),
-        })?;
+        }
+    })?;
     mac.verify_slice(&tag)
         .map_err(|_| WebhookError::SignatureMismatch)
 }

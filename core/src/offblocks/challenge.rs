@@ -20,10 +20,8 @@ use serde::{Deserialize, Serialize};
 
 use super::error::ChallengeError;
 use super::eth::caip::AccountId;
-use super::eth::siwe::{
-    self, OFFBLOCKS_CHALLENGE_DOMAINS, OFFBLOCKS_CHALLENGE_MAX_AGE, SiweError, SiweMessage,
-};
-use super::eth::wallet;
+use super::eth::siwe::{self, SiweError, SiweMessage};
+use super::eth::{OFFBLOCKS_CHALLENGE_DOMAINS, OFFBLOCKS_CHALLENGE_MAX_AGE, wallet};
 use super::{OffBlocks, SigningRequest};
 use crate::http::{HttpResponse, Method};
 use crate::validate::{IssueCode, Issues};

@@ -1,36 +1,37 @@
-//! Ethereum wallet ownership for the OffBlocks provider.
+//! # clientele-siwe
 //!
-//! OffBlocks proves that a customer owns a wallet with a Sign-In with Ethereum
-//! (EIP-4361) challenge: the API returns the message base64-encoded, the
-//! wallet signs it with EIP-191 `personal_sign`, and the signature goes back.
-//! Customers and accounts name the wallet with a CAIP-10 account id such as
-//! `eip155:300:0x…`.
+//! Sign-In with Ethereum (EIP-4361) and the Ethereum primitives around it, sans-IO: a wallet
+//! proves it owns an address by signing a SIWE message with EIP-191 `personal_sign`, and whoever
+//! receives the signature recovers the signer from the exact text. Accounts are named with
+//! CAIP-10 account ids such as `eip155:300:0x…`.
 //!
 //! - [`caip`]: CAIP-10 [`AccountId`] parsing with EIP-55 checks for `eip155`.
 //! - [`wallet`]: Keccak-256, EIP-55 addresses, EIP-191 digests, signer
 //!   recovery, and deterministic signing for tests and emulators.
 //! - [`siwe`]: strict EIP-4361 [`SiweMessage`] parsing, exact re-rendering,
 //!   [`decode_challenge`], and pre-signing checks.
+//! - [`hex`]: hex as the rest writes it.
 //!
-//! Everything is sans-IO: no network, no clock (callers pass `now`), no
-//! randomness, and no input can make it panic.
+//! ## Sans-IO
+//! No network, no clock (callers pass `now`), no randomness, and no input can make it panic.
+//! Errors ([`SiweError`], [`AccountIdError`], [`AddressError`], [`WalletError`]) name a field or
+//! a rule, never the input, and each has a stable `code()`.
 //!
 //! # Example
 //!
 //! ```
+//! use std::time::Duration;
+//!
 //! use base64::Engine as _;
 //! use chrono::{TimeZone, Utc};
-//! use clientele_core::offblocks::eth::{
-//!     AccountId, OFFBLOCKS_CHALLENGE_MAX_AGE, decode_challenge, recover_signer,
-//!     sign_personal_message,
-//! };
+//! use clientele_siwe::{AccountId, decode_challenge, recover_signer, sign_personal_message};
 //!
 //! # fn main() -> Result<(), Box<dyn std::error::Error>> {
-//! // The customer's wallet, as given to OffBlocks in `chainId`.
+//! // The customer's wallet, as a CAIP-10 account id.
 //! let account: AccountId = "eip155:300:0x2c7536E3605D9C16a7a3D7b1898e529396a65c23".parse()?;
 //! let chain_id = account.evm_chain_id().ok_or("not an EVM account")?;
 //!
-//! // The `challenge` field OffBlocks returns (built here for the example).
+//! // A challenge as a relying party sends it, base64-encoded (built here for the example).
 //! let challenge = base64::engine::general_purpose::STANDARD.encode(
 //!     "api.sandbox.offblocks.xyz wants you to sign in with your Ethereum account:\n\
 //!      0x2c7536E3605D9C16a7a3D7b1898e529396a65c23\n\n\
@@ -43,9 +44,10 @@
 //! );
 //! let (text, message) = decode_challenge(&challenge)?;
 //!
-//! // Before signing: right wallet, right chain, not stale.
+//! // Before signing: the right site, wallet and chain, and not stale (the caller's clock).
+//! message.check_origin(&["api.sandbox.offblocks.xyz"])?;
 //! let now = Utc.with_ymd_and_hms(2024, 1, 17, 18, 30, 0).single().ok_or("bad time")?;
-//! message.check(account.address(), chain_id, now, OFFBLOCKS_CHALLENGE_MAX_AGE)?;
+//! message.check(account.address(), chain_id, now, Duration::from_secs(60 * 60))?;
 //!
 //! // A real user signs `text` in their wallet; a test key stands in here.
 //! let test_key: [u8; 32] = [
@@ -63,24 +65,31 @@
 //! ```
 
 pub mod caip;
+pub mod hex;
 pub mod siwe;
 pub mod wallet;
 
 pub use caip::{AccountId, AccountIdError};
 pub use siwe::{
-    MAX_ISSUED_AT_SKEW, MAX_MESSAGE_LEN, OFFBLOCKS_CHALLENGE_DOMAINS, OFFBLOCKS_CHALLENGE_MAX_AGE,
-    SiweError, SiweField, SiweMessage, SiweVersion, Timestamp, decode_challenge,
+    MAX_ISSUED_AT_SKEW, MAX_MESSAGE_LEN, SiweError, SiweField, SiweMessage, SiweVersion, Timestamp,
+    decode_challenge,
 };
 pub use wallet::{
-    AddressError, SIGNATURE_LEN, SignatureError, address_of, checksum_address, eip191_digest,
+    AddressError, SIGNATURE_LEN, WalletError, address_of, checksum_address, eip191_digest,
     format_hex_signature, keccak256, parse_address, parse_hex_signature, recover_signer,
     sign_personal_message,
 };
+
+/// The README's example, compiled and run as a doctest.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
 
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
     use chrono::{DateTime, Utc};
+    use std::time::Duration;
 
     /// Deterministic xorshift64, so mutation tests need no RNG dependency.
     pub(crate) struct XorShift(pub(crate) u64);
@@ -179,7 +188,7 @@ pub(crate) mod tests {
                 account.address(),
                 300,
                 utc("2024-01-17T18:30:00Z"),
-                OFFBLOCKS_CHALLENGE_MAX_AGE,
+                Duration::from_secs(60 * 60),
             )
             .unwrap();
 
@@ -249,7 +258,7 @@ Issued At: 2024-01-17T18:21:53Z";
         for length in [0, 1, 32, 64, 66, 130] {
             assert_eq!(
                 recover_signer(b"message", &vec![27u8; length]),
-                Err(SignatureError::Length)
+                Err(WalletError::Length)
             );
         }
     }

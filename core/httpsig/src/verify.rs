@@ -1,7 +1,6 @@
 //! Verification of a received signature against a policy.
 
 use super::base::{serialize_inner_list, signature_base};
-use super::components::field_lines;
 use super::{
     Algorithm, Component, DigestAlgorithm, Message, SignatureError, SignatureParams, VerifyingKey,
     verify_content_digest,
@@ -195,7 +194,7 @@ pub fn verify_message<'a, K: KeyResolver + ?Sized>(
     let compare = options.require_content_digest || (covered && !message.body().is_empty());
     let content_digest = compare
         .then(|| {
-            let value = field_lines(message.headers(), "content-digest").collect::<Vec<_>>();
+            let value = message.field_lines("content-digest").collect::<Vec<_>>();
             verify_content_digest(&value.join(", "), message.body())
         })
         .transpose()?;
@@ -304,7 +303,7 @@ fn dictionary(
     name: &'static str,
     what: &'static str,
 ) -> Result<sfv::Dictionary, SignatureError> {
-    let lines = field_lines(message.headers(), name).collect::<Vec<_>>();
+    let lines = message.field_lines(name).collect::<Vec<_>>();
     if lines.is_empty() {
         return Err(SignatureError::MissingHeader { name: name.into() });
     }

@@ -1,4 +1,4 @@
-//! The error type shared by every operation of the [`sig`](crate::sig) module.
+//! The error type shared by every operation of the crate.
 
 /// Why a digest or signature operation failed.
 ///

@@ -6,7 +6,6 @@ use base64::engine::general_purpose::STANDARD;
 
 use super::base::{serialize_inner_list, signature_base};
 use super::{Algorithm, Component, Message, SignatureError, SignatureParams, SigningKey};
-use crate::http::Header;
 
 /// Step 1 of two-step signing: the bytes to sign and the `Signature-Input` they commit to.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -31,19 +30,24 @@ pub struct SignatureHeaders {
 }
 
 impl SignatureHeaders {
-    /// Appends `Signature-Input` and `Signature` header lines (for a request, pass
-    /// `&mut request.headers`). Existing signatures with other labels are kept.
-    pub fn append_to(&self, headers: &mut Vec<Header>) {
-        headers.push(Header::new(
-            "Signature-Input",
-            self.signature_input.as_str(),
-        ));
-        headers.push(Header::new("Signature", self.signature.as_str()));
+    /// The two header fields, `Signature-Input` then `Signature`, as `(name, value)`.
+    pub fn fields(&self) -> [(String, String); 2] {
+        [
+            ("Signature-Input".to_owned(), self.signature_input.clone()),
+            ("Signature".to_owned(), self.signature.clone()),
+        ]
+    }
+
+    /// Appends the `Signature-Input` and `Signature` header fields to `headers` (for a
+    /// [`Request`](crate::Request), pass `&mut request.headers`; any header type that converts
+    /// from a `(name, value)` pair works). Existing signatures with other labels are kept.
+    pub fn append_to<H: From<(String, String)>>(&self, headers: &mut impl Extend<H>) {
+        let [input, signature] = self.fields();
+        headers.extend([H::from(input), H::from(signature)]);
     }
 }
 
 /// How the host's signature bytes are encoded (`"raw"` or `"der"` when serialised).
-#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]

@@ -43,8 +43,8 @@ use core::fmt;
 use core::str::FromStr;
 use core::time::Duration;
 
-use crate::encoding::BASE64_LENIENT_PADDING as STANDARD_PAD_INDIFFERENT;
 use base64::Engine as _;
+use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 use chrono::{DateTime, FixedOffset, SecondsFormat, Utc};
 
 use super::caip::parse_chain_id;
@@ -53,16 +53,15 @@ use super::wallet::{AddressError, checksum_address, parse_address};
 /// Largest accepted message, in bytes.
 pub const MAX_MESSAGE_LEN: usize = 16 * 1024;
 
-/// How long an OffBlocks ownership challenge stays valid after `Issued At`.
-pub const OFFBLOCKS_CHALLENGE_MAX_AGE: Duration = Duration::from_secs(60 * 60);
-
 /// How far `Issued At` may lie ahead of the caller's clock in [`SiweMessage::check`]: five
 /// minutes of clock difference between the issuer and the device, no more.
 pub const MAX_ISSUED_AT_SKEW: Duration = Duration::from_secs(5 * 60);
 
-/// The domains OffBlocks issues challenges for: its live and sandbox API hosts.
-pub const OFFBLOCKS_CHALLENGE_DOMAINS: [&str; 2] =
-    ["api.offblocks.xyz", "api.sandbox.offblocks.xyz"];
+/// Standard base64 with or without `=` padding: how challenges arrive.
+const STANDARD_PAD_INDIFFERENT: GeneralPurpose = GeneralPurpose::new(
+    &base64::alphabet::STANDARD,
+    GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent),
+);
 
 /// End of the first line, after `[scheme://]domain`.
 const HEADER_SUFFIX: &str = " wants you to sign in with your Ethereum account:";
@@ -122,7 +121,6 @@ impl fmt::Display for SiweField {
 }
 
 /// The SIWE message version. EIP-4361 defines only `1`.
-#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum SiweVersion {
     /// Version `1`.
@@ -242,7 +240,6 @@ impl<'de> serde::Deserialize<'de> for Timestamp {
 /// [`validate`](Self::validate) before asking anyone to sign it. It serialises
 /// as its fields (camelCase, timestamps as written); parse text with
 /// [`parse`](Self::parse) or `TryFrom<String>`.
-#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
@@ -625,7 +622,7 @@ impl SiweMessage {
     }
 
     /// Checks that the message asks to sign in to one of `domains` (compared ignoring ASCII
-    /// case; use [`OFFBLOCKS_CHALLENGE_DOMAINS`] for OffBlocks): the domain is one of them, the
+    /// case; the relying party's own hosts): the domain is one of them, the
     /// optional scheme is `https`, and the `URI` is an `https` URI of that same domain. A
     /// message for another site must not be signed: its signature would sign the customer in
     /// there.
@@ -651,9 +648,9 @@ impl SiweMessage {
     }
 }
 
-/// Decodes an OffBlocks `challenge` (standard base64 alphabet, padding
-/// optional, no whitespace) and parses it, returning the exact message text
-/// (the bytes to sign) together with the parsed message.
+/// Decodes a challenge sent base64-encoded, as OffBlocks sends its `challenge` (standard
+/// base64 alphabet, padding optional, no whitespace), and parses it, returning the exact message
+/// text (the bytes to sign) together with the parsed message.
 ///
 /// # Errors
 /// [`SiweError::TooLong`], [`SiweError::Base64`], [`SiweError::NonAscii`] for

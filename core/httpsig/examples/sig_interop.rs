@@ -1,4 +1,4 @@
-//! Cross-checks `clientele_core::sig` against an independent RFC 9421 implementation (the npm
+//! Cross-checks `clientele_httpsig` against an independent RFC 9421 implementation (the npm
 //! package `http-message-signatures`, driven by `tests/interop/sig-interop.mjs`).
 //!
 //! - `cargo run --example sig_interop -- emit` prints JSON requests signed by Clientele with the
@@ -8,9 +8,8 @@
 
 use std::path::PathBuf;
 
-use clientele_core::http::{Header, HttpRequest, Method};
-use clientele_core::sig::{
-    Component, DigestAlgorithm, SignatureParams, SigningKey, VerifyOptions, VerifyingKey,
+use clientele_httpsig::{
+    Component, DigestAlgorithm, Request, SignatureParams, SigningKey, VerifyOptions, VerifyingKey,
     content_digest, sign_message, verify_message,
 };
 use serde_json::{Value, json};
@@ -18,7 +17,7 @@ use serde_json::{Value, json};
 const CREATED: i64 = 1_763_700_000;
 
 fn fixtures() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures")
 }
 
 fn read(path: &str) -> String {
@@ -98,45 +97,41 @@ fn verifying_key(alg: &str, material: &str) -> VerifyingKey {
     key.unwrap_or_else(|e| fail(&format!("{alg} key: {e}")))
 }
 
-fn to_json(alg: &str, keyid: &str, request: &HttpRequest) -> Value {
+fn to_json(alg: &str, keyid: &str, request: &Request) -> Value {
     let headers: serde_json::Map<String, Value> = request
         .headers
         .iter()
-        .map(|h| (h.name.to_ascii_lowercase(), json!(h.value)))
+        .map(|(name, value)| (name.to_ascii_lowercase(), json!(value)))
         .collect();
     json!({
         "alg": alg,
         "keyid": keyid,
         "request": {
-            "method": request.method.as_str(),
-            "url": request.url,
+            "method": &request.method,
+            "url": &request.target_uri,
             "headers": headers,
             "body": String::from_utf8_lossy(&request.body),
         }
     })
 }
 
-fn from_json(case: &Value) -> HttpRequest {
+fn from_json(case: &Value) -> Request {
     let r = &case["request"];
-    let method = match r["method"].as_str().unwrap_or_default() {
-        "GET" => Method::Get,
-        "POST" => Method::Post,
-        "PUT" => Method::Put,
-        "PATCH" => Method::Patch,
-        "DELETE" => Method::Delete,
-        other => fail(&format!("method {other}")),
-    };
+    let method = r["method"].as_str().unwrap_or_default();
+    if !["GET", "POST", "PUT", "PATCH", "DELETE"].contains(&method) {
+        fail(&format!("method {method}"));
+    }
     let headers = r["headers"]
         .as_object()
         .map(|m| {
             m.iter()
-                .map(|(k, v)| Header::new(k, v.as_str().unwrap_or_default()))
+                .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_owned()))
                 .collect()
         })
         .unwrap_or_default();
-    HttpRequest {
-        method,
-        url: r["url"].as_str().unwrap_or_default().to_owned(),
+    Request {
+        method: method.to_owned(),
+        target_uri: r["url"].as_str().unwrap_or_default().to_owned(),
         headers,
         body: r["body"].as_str().unwrap_or_default().as_bytes().to_vec(),
     }
@@ -146,19 +141,17 @@ fn emit() {
     let mut out = Vec::new();
     for (alg, keyid, private, _) in keys() {
         let body = br#"{"chainId":"eip155:1:0xab16a96D359eC26a11e2C2b3d8f8B8942d5Bfcdb","externalId":"customer-42"}"#.to_vec();
-        let mut request = HttpRequest {
-            method: Method::Post,
-            url: "https://api.sandbox.offblocks.xyz/v1/customers?source=interop".into(),
-            headers: vec![
-                Header::new("Content-Type", "application/json"),
-                Header::new(
-                    "Content-Digest",
-                    content_digest(&body, DigestAlgorithm::Sha512),
-                ),
-                Header::new("Idempotency-Key", "5b0d7a1e-3f43-4c8e-9a51-2f1de2d0c7a4"),
-            ],
-            body,
-        };
+        let mut request = Request::new(
+            "POST",
+            "https://api.sandbox.offblocks.xyz/v1/customers?source=interop",
+        )
+        .with_header("Content-Type", "application/json")
+        .with_header(
+            "Content-Digest",
+            content_digest(&body, DigestAlgorithm::Sha512),
+        )
+        .with_header("Idempotency-Key", "5b0d7a1e-3f43-4c8e-9a51-2f1de2d0c7a4")
+        .with_body(body);
         let components = [
             "@method",
             "@target-uri",

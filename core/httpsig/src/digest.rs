@@ -7,7 +7,6 @@ use sha2::{Digest as _, Sha256, Sha512};
 use super::SignatureError;
 
 /// A hash algorithm for `Content-Digest` (RFC 9530 §5). Serialised by its registered key.
-#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 pub enum DigestAlgorithm {

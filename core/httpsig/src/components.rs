@@ -7,72 +7,13 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use sfv::{BareItem, FieldType as _, KeyRef, Parser};
 
-use super::SignatureError;
-use crate::http::{Header, HttpRequest, HttpResponse};
+use crate::{Message, SignatureError};
 
 const SF: &KeyRef = KeyRef::constant("sf");
 const KEY: &KeyRef = KeyRef::constant("key");
 const BS: &KeyRef = KeyRef::constant("bs");
 const REQ: &KeyRef = KeyRef::constant("req");
 const NAME: &KeyRef = KeyRef::constant("name");
-
-/// The message whose components are signed or verified.
-///
-/// `&HttpRequest` and `&HttpResponse` convert into it; use [`Message::response_to`] when a
-/// response signature covers components of the request (the `req` parameter).
-#[derive(Clone, Copy, Debug)]
-pub enum Message<'a> {
-    /// A request.
-    Request(&'a HttpRequest),
-    /// A response, optionally with the request that caused it.
-    Response {
-        /// The response.
-        response: &'a HttpResponse,
-        /// The request, needed only for components with the `req` parameter.
-        request: Option<&'a HttpRequest>,
-    },
-}
-
-impl<'a> Message<'a> {
-    /// A response together with its request.
-    pub fn response_to(response: &'a HttpResponse, request: &'a HttpRequest) -> Self {
-        Self::Response {
-            response,
-            request: Some(request),
-        }
-    }
-
-    /// The message's header fields.
-    pub fn headers(&self) -> &'a [Header] {
-        match self {
-            Self::Request(r) => &r.headers,
-            Self::Response { response, .. } => &response.headers,
-        }
-    }
-
-    /// The message's body.
-    pub fn body(&self) -> &'a [u8] {
-        match self {
-            Self::Request(r) => &r.body,
-            Self::Response { response, .. } => &response.body,
-        }
-    }
-}
-
-impl<'a> From<&'a HttpRequest> for Message<'a> {
-    fn from(request: &'a HttpRequest) -> Self {
-        Self::Request(request)
-    }
-}
-
-impl<'a> From<&'a HttpResponse> for Message<'a> {
-    fn from(response: &'a HttpResponse) -> Self {
-        Self::Response {
-            response,
-            request: None,
-        }
-    }
-}
 
 /// A parameter of a component identifier (RFC 9421 §2.1, §2.2.8, §2.4).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -96,7 +37,7 @@ pub enum ComponentParam {
 /// Equality ignores the order of parameters.
 ///
 /// ```
-/// use clientele_core::sig::{Component, ComponentParam};
+/// use clientele_httpsig::{Component, ComponentParam};
 /// let pet = Component::query_param("Pet");
 /// assert_eq!(pet.to_string(), r#""@query-param";name="Pet""#);
 /// let member = Component::new("Example-Dict").with(ComponentParam::Key("a".into()));
@@ -232,7 +173,7 @@ impl Component {
         let value = if self.name.starts_with('@') {
             self.derived_value(message)?
         } else {
-            self.field_value(message.headers())?
+            self.field_value(message)?
         };
         if value.bytes().any(|b| (b < 0x20 && b != b'\t') || b == 0x7f) {
             return Err(self.invalid("value contains control characters"));
@@ -251,7 +192,7 @@ impl Component {
         }
         let request = match message {
             Message::Response { response, .. } if self.name == "@status" => {
-                return match response.status {
+                return match response.status() {
                     status @ 100..=999 => Ok(status.to_string()),
                     _ => Err(self.invalid("status code is not three digits")),
                 };
@@ -260,9 +201,9 @@ impl Component {
             _ => return Err(self.invalid("not available for this kind of message")),
         };
         if self.name == "@method" {
-            return Ok(request.method.as_str().to_owned());
+            return Ok(request.method().to_owned());
         }
-        let uri = TargetUri::parse(&request.url)?;
+        let uri = TargetUri::parse(request.target_uri())?;
         let query = uri.query.unwrap_or("");
         Ok(match self.name.as_str() {
             "@target-uri" => uri.to_string(),
@@ -296,7 +237,7 @@ impl Component {
         })
     }
 
-    fn field_value(&self, headers: &[Header]) -> Result<String, SignatureError> {
+    fn field_value(&self, message: Message<'_>) -> Result<String, SignatureError> {
         if self.name.is_empty() || !self.name.bytes().all(is_tchar) {
             return Err(self.invalid("not a valid field name"));
         }
@@ -315,7 +256,7 @@ impl Component {
         {
             return Err(self.invalid("`name` is only for @query-param"));
         }
-        let lines: Vec<&str> = field_lines(headers, &self.name).collect();
+        let lines: Vec<&str> = message.field_lines(&self.name).collect();
         if lines.is_empty() {
             return Err(SignatureError::MissingHeader {
                 name: self.name.clone(),
@@ -373,17 +314,6 @@ impl fmt::Display for Component {
     }
 }
 
-/// The trimmed values of every field line called `name` (case-insensitive), in order.
-pub(crate) fn field_lines<'a>(
-    headers: &'a [Header],
-    name: &'a str,
-) -> impl Iterator<Item = &'a str> {
-    headers
-        .iter()
-        .filter(move |h| h.name.eq_ignore_ascii_case(name))
-        .map(|h| h.value.trim_matches([' ', '\t']))
-}
-
 /// Re-serialises a structured field whose type is not known: every type it parses as must
 /// serialise identically, otherwise it is ambiguous.
 fn reserialize(value: &str) -> Option<String> {
@@ -413,10 +343,12 @@ fn form_reencode(raw: &str) -> String {
             b'+' => decoded.push(b' '),
             b'%' => {
                 let mut peek = bytes.clone();
-                match (
-                    peek.next().and_then(crate::encoding::hex_digit),
-                    peek.next().and_then(crate::encoding::hex_digit),
-                ) {
+                let hex = |b: u8| {
+                    char::from(b)
+                        .to_digit(16)
+                        .and_then(|d| u8::try_from(d).ok())
+                };
+                match (peek.next().and_then(hex), peek.next().and_then(hex)) {
                     (Some(hi), Some(lo)) => {
                         decoded.push(hi << 4 | lo);
                         bytes = peek;

@@ -5,6 +5,12 @@ use super::super::tests::XorShift;
 use super::*;
 use chrono::TimeZone;
 
+/// How long the challenges of these tests stay valid (OffBlocks' hour).
+const MAX_AGE: Duration = Duration::from_secs(60 * 60);
+
+/// The domains these tests sign in to (OffBlocks' live and sandbox API hosts).
+const DOMAINS: [&str; 2] = ["api.offblocks.xyz", "api.sandbox.offblocks.xyz"];
+
 /// providers.md B.6, the OffBlocks docs example (statement, no expiration).
 /// Its address is a valid EIP-55 checksum (checked with eth-utils).
 const OFFBLOCKS: &str = "api.sandbox.offblocks.xyz wants you to sign in with your Ethereum account:
@@ -601,46 +607,23 @@ fn check_accepts_a_fresh_matching_message() {
     let m = SiweMessage::parse(OFFBLOCKS).unwrap();
     let now = utc("2024-01-17T18:51:53Z");
     let address = "0x43158f45b5EbD7b1179130130DF00393928C2691";
-    assert_eq!(
-        m.check(address, 300, now, OFFBLOCKS_CHALLENGE_MAX_AGE),
-        Ok(())
-    );
+    assert_eq!(m.check(address, 300, now, MAX_AGE), Ok(()));
     // Address comparison ignores hex case.
     assert_eq!(
-        m.check(
-            &address.to_ascii_lowercase(),
-            300,
-            now,
-            OFFBLOCKS_CHALLENGE_MAX_AGE
-        ),
+        m.check(&address.to_ascii_lowercase(), 300, now, MAX_AGE),
         Ok(())
     );
     // Issued in the future: a small clock skew is tolerated, no more (issue 16, point 5).
     assert_eq!(
-        m.check(
-            address,
-            300,
-            utc("2024-01-17T18:16:53Z"),
-            OFFBLOCKS_CHALLENGE_MAX_AGE
-        ),
+        m.check(address, 300, utc("2024-01-17T18:16:53Z"), MAX_AGE),
         Ok(())
     );
     assert_eq!(
-        m.check(
-            address,
-            300,
-            utc("2024-01-17T18:16:52Z"),
-            OFFBLOCKS_CHALLENGE_MAX_AGE
-        ),
+        m.check(address, 300, utc("2024-01-17T18:16:52Z"), MAX_AGE),
         Err(SiweError::IssuedInFuture)
     );
     assert_eq!(
-        m.check(
-            address,
-            300,
-            utc("2000-01-01T00:00:00Z"),
-            OFFBLOCKS_CHALLENGE_MAX_AGE
-        ),
+        m.check(address, 300, utc("2000-01-01T00:00:00Z"), MAX_AGE),
         Err(SiweError::IssuedInFuture)
     );
     // Huge max age: no limit, no overflow.
@@ -654,7 +637,7 @@ fn check_accepts_a_fresh_matching_message() {
 fn check_rejects_mismatch_and_stale_messages() {
     let m = SiweMessage::parse(OFFBLOCKS).unwrap();
     let address = "0x43158f45b5EbD7b1179130130DF00393928C2691";
-    let hour = OFFBLOCKS_CHALLENGE_MAX_AGE;
+    let hour = MAX_AGE;
     let fresh = utc("2024-01-17T18:30:00Z");
     assert_eq!(
         m.check(
@@ -695,7 +678,7 @@ fn check_uses_expiration_and_not_before() {
     );
     let m = SiweMessage::parse(&text).unwrap();
     let address = "0x43158f45b5EbD7b1179130130DF00393928C2691";
-    let short = OFFBLOCKS_CHALLENGE_MAX_AGE;
+    let short = MAX_AGE;
     // Expiration (19:21:53Z, an hour after Issued At) ends validity...
     assert_eq!(
         m.check(address, 300, utc("2024-01-17T19:00:00Z"), short),
@@ -752,7 +735,7 @@ fn addresses_must_be_written_in_their_eip55_form() {
 #[test]
 fn origin_is_bound_to_the_expected_domains() {
     let m = SiweMessage::parse(OFFBLOCKS).unwrap();
-    assert_eq!(m.check_origin(&OFFBLOCKS_CHALLENGE_DOMAINS), Ok(()));
+    assert_eq!(m.check_origin(&DOMAINS), Ok(()));
     assert_eq!(m.check_origin(&["API.Sandbox.OffBlocks.xyz"]), Ok(()));
     assert_eq!(
         m.check_origin(&["api.offblocks.xyz"]),
@@ -791,17 +774,13 @@ fn origin_is_bound_to_the_expected_domains() {
             SiweError::UriMismatch,
         ),
     ] {
-        assert_eq!(
-            evil(from, to).check_origin(&OFFBLOCKS_CHALLENGE_DOMAINS),
-            Err(error),
-            "{to}"
-        );
+        assert_eq!(evil(from, to).check_origin(&DOMAINS), Err(error), "{to}");
     }
     let with_path = evil(
         "URI: https://api.sandbox.offblocks.xyz",
         "URI: https://api.sandbox.offblocks.xyz/customers?x=1",
     );
-    assert_eq!(with_path.check_origin(&OFFBLOCKS_CHALLENGE_DOMAINS), Ok(()));
+    assert_eq!(with_path.check_origin(&DOMAINS), Ok(()));
 }
 
 #[test]

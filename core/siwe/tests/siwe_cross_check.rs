@@ -5,7 +5,7 @@
 //! script runs it with `-- --ignored`.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use clientele_core::offblocks::eth::SiweMessage;
+use clientele_siwe::SiweMessage;
 
 #[test]
 #[ignore = "run by tests/interop/eth-cross-check.py"]

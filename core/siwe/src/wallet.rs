@@ -54,7 +54,7 @@ impl AddressError {
 /// [`AddressError::Checksum`] for mixed case that fails EIP-55.
 pub fn parse_address(text: &str) -> Result<[u8; 20], AddressError> {
     let hex = text.strip_prefix("0x").ok_or(AddressError::Format)?;
-    let bytes: [u8; 20] = crate::encoding::hex_array(hex).ok_or(AddressError::Format)?;
+    let bytes: [u8; 20] = crate::hex::decode_array(hex).ok_or(AddressError::Format)?;
     let has_lower = hex.bytes().any(|b| b.is_ascii_lowercase());
     let has_upper = hex.bytes().any(|b| b.is_ascii_uppercase());
     if has_lower && has_upper && checksum_address(&bytes) != text {
@@ -66,7 +66,7 @@ pub fn parse_address(text: &str) -> Result<[u8; 20], AddressError> {
 /// EIP-55 mixed-case checksum encoding of an address, with `0x` prefix.
 #[must_use]
 pub fn checksum_address(address: &[u8; 20]) -> String {
-    let lower = crate::encoding::hex_lower(address);
+    let lower = crate::hex::encode(address);
     let hash = keccak256(lower.as_bytes());
     // Nibble i of the hash decides the case of hex digit i of the address.
     let nibbles = hash.iter().flat_map(|byte| [byte >> 4, byte & 0x0f]);
@@ -94,9 +94,9 @@ pub fn eip191_digest(message: &[u8]) -> [u8; 32] {
         .into()
 }
 
-/// Why a signature or private key was rejected.
+/// Why a wallet signature or private key was rejected.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, thiserror::Error)]
-pub enum SignatureError {
+pub enum WalletError {
     /// The signature is not exactly 65 bytes.
     #[error("signature must be exactly 65 bytes (r, s, v)")]
     Length,
@@ -117,7 +117,7 @@ pub enum SignatureError {
     PrivateKey,
 }
 
-impl SignatureError {
+impl WalletError {
     /// Stable snake_case identifier, for programmatic matching across FFI.
     #[must_use]
     pub const fn code(self) -> &'static str {
@@ -137,23 +137,23 @@ impl SignatureError {
 /// `v`, `r` and `s`.
 ///
 /// # Errors
-/// [`SignatureError::Hex`] when the text is not 130 hex digits.
-pub fn parse_hex_signature(text: &str) -> Result<[u8; SIGNATURE_LEN], SignatureError> {
+/// [`WalletError::Hex`] when the text is not 130 hex digits.
+pub fn parse_hex_signature(text: &str) -> Result<[u8; SIGNATURE_LEN], WalletError> {
     let hex = text.strip_prefix("0x").unwrap_or(text);
-    crate::encoding::hex_array(hex).ok_or(SignatureError::Hex)
+    crate::hex::decode_array(hex).ok_or(WalletError::Hex)
 }
 
 /// A secp256k1 private key written as 64 hex digits (with or without `0x`); for
 /// [`sign_personal_message`] in tests, demos and emulators.
 #[must_use]
 pub fn parse_hex_private_key(text: &str) -> Option<[u8; 32]> {
-    crate::encoding::hex_array(text.strip_prefix("0x").unwrap_or(text))
+    crate::hex::decode_array(text.strip_prefix("0x").unwrap_or(text))
 }
 
 /// Formats a signature as `0x` + 130 lowercase hex digits (the form wallets return).
 #[must_use]
 pub fn format_hex_signature(signature: &[u8; SIGNATURE_LEN]) -> String {
-    format!("0x{}", crate::encoding::hex_lower(signature))
+    format!("0x{}", crate::hex::encode(signature))
 }
 
 /// Recovers the address that produced an EIP-191 `personal_sign` signature
@@ -172,29 +172,28 @@ pub fn format_hex_signature(signature: &[u8; SIGNATURE_LEN]) -> String {
 /// Ethereum's `v` and are rejected.
 ///
 /// # Errors
-/// [`SignatureError::Length`], [`SignatureError::RecoveryId`],
-/// [`SignatureError::Scalar`] or [`SignatureError::Unrecoverable`].
-pub fn recover_signer(message: &[u8], signature: &[u8]) -> Result<[u8; 20], SignatureError> {
-    let signature: &[u8; SIGNATURE_LEN] =
-        signature.try_into().map_err(|_| SignatureError::Length)?;
+/// [`WalletError::Length`], [`WalletError::RecoveryId`],
+/// [`WalletError::Scalar`] or [`WalletError::Unrecoverable`].
+pub fn recover_signer(message: &[u8], signature: &[u8]) -> Result<[u8; 20], WalletError> {
+    let signature: &[u8; SIGNATURE_LEN] = signature.try_into().map_err(|_| WalletError::Length)?;
     let [rs @ .., v] = signature;
     let mut recovery_id = match v {
         0 | 27 => 0u8,
         1 | 28 => 1u8,
-        _ => return Err(SignatureError::RecoveryId),
+        _ => return Err(WalletError::RecoveryId),
     };
-    let parsed = Signature::from_slice(rs).map_err(|_| SignatureError::Scalar)?;
+    let parsed = Signature::from_slice(rs).map_err(|_| WalletError::Scalar)?;
     let low_s = parsed.normalize_s();
     if low_s != parsed {
         recovery_id ^= 1;
     }
-    let recovery_id = RecoveryId::from_byte(recovery_id).ok_or(SignatureError::RecoveryId)?;
+    let recovery_id = RecoveryId::from_byte(recovery_id).ok_or(WalletError::RecoveryId)?;
     let digest = eip191_digest(message);
     let key = VerifyingKey::recover_from_prehash(&digest, &low_s, recovery_id)
-        .map_err(|_| SignatureError::Unrecoverable)?;
+        .map_err(|_| WalletError::Unrecoverable)?;
     // Defence in depth: the recovered key must also verify the signature.
     key.verify_prehash(&digest, &low_s)
-        .map_err(|_| SignatureError::Unrecoverable)?;
+        .map_err(|_| WalletError::Unrecoverable)?;
     Ok(address_of_key(&key))
 }
 
@@ -206,17 +205,17 @@ pub fn recover_signer(message: &[u8], signature: &[u8]) -> Result<[u8; 20], Sign
 /// wallet, and an SDK should never hold a user's private key.
 ///
 /// # Errors
-/// [`SignatureError::PrivateKey`] for a key that is zero or not below the
-/// group order; [`SignatureError::Unrecoverable`] in the (about 2^-128) case
+/// [`WalletError::PrivateKey`] for a key that is zero or not below the
+/// group order; [`WalletError::Unrecoverable`] in the (about 2^-128) case
 /// where the recovery id is 2 or 3 and cannot be encoded as `v`.
 pub fn sign_personal_message(
     private_key: &[u8; 32],
     message: &[u8],
-) -> Result<[u8; SIGNATURE_LEN], SignatureError> {
+) -> Result<[u8; SIGNATURE_LEN], WalletError> {
     let key = signing_key(private_key)?;
     let (signature, recovery_id) = key.sign_prehash_recoverable(&eip191_digest(message));
     if recovery_id.is_x_reduced() {
-        return Err(SignatureError::Unrecoverable);
+        return Err(WalletError::Unrecoverable);
     }
     let mut out = [0u8; SIGNATURE_LEN];
     let v = 27 + u8::from(recovery_id.is_y_odd());
@@ -232,14 +231,14 @@ pub fn sign_personal_message(
 /// The Ethereum address of a secp256k1 private key.
 ///
 /// # Errors
-/// [`SignatureError::PrivateKey`] for a key that is zero or not below the
+/// [`WalletError::PrivateKey`] for a key that is zero or not below the
 /// group order.
-pub fn address_of(private_key: &[u8; 32]) -> Result<[u8; 20], SignatureError> {
+pub fn address_of(private_key: &[u8; 32]) -> Result<[u8; 20], WalletError> {
     Ok(address_of_key(signing_key(private_key)?.verifying_key()))
 }
 
-fn signing_key(private_key: &[u8; 32]) -> Result<SigningKey, SignatureError> {
-    SigningKey::from_slice(private_key).map_err(|_| SignatureError::PrivateKey)
+fn signing_key(private_key: &[u8; 32]) -> Result<SigningKey, WalletError> {
+    SigningKey::from_slice(private_key).map_err(|_| WalletError::PrivateKey)
 }
 
 /// Last 20 bytes of `keccak256(x ‖ y)` of the uncompressed public key.
@@ -267,7 +266,7 @@ pub(crate) mod tests {
     const WEB3_SIGNATURE: &str = "0xb91467e570a6466aa9e9876cbcd013baba02900b8979d43fe208a4a4f339f5fd6007e74cd82e037b800186422fc2da167c747ef045e5d18a5f5d4300f8e1a0291c";
 
     fn key(hex: &str) -> [u8; 32] {
-        crate::encoding::hex_array(hex).unwrap()
+        crate::hex::decode_array(hex).unwrap()
     }
 
     fn hex32(hex: &str) -> [u8; 32] {
@@ -297,11 +296,11 @@ pub(crate) mod tests {
     fn keccak_known_vectors() {
         // Keccak-256 of "" (differs from SHA3-256's a7ffc6f8...).
         assert_eq!(
-            crate::encoding::hex_lower(&keccak256(b"")),
+            crate::hex::encode(&keccak256(b"")),
             "c5d2460186f7233c927e7db2dcc703c0e500b653ca82273b7bfad8045d85a470"
         );
         assert_eq!(
-            crate::encoding::hex_lower(&keccak256(b"abc")),
+            crate::hex::encode(&keccak256(b"abc")),
             "4e03657aea45a94fc7d47ba826c8d667c0d1e6e33a64a036ec44f58fa12d6c45"
         );
     }
@@ -360,7 +359,7 @@ pub(crate) mod tests {
     #[test]
     fn eip191_digest_matches_eth_account() {
         assert_eq!(
-            crate::encoding::hex_lower(&eip191_digest(b"Some data")),
+            crate::hex::encode(&eip191_digest(b"Some data")),
             WEB3_DIGEST
         );
     }
@@ -422,21 +421,21 @@ pub(crate) mod tests {
             bad[64] = v;
             assert_eq!(
                 recover_signer(b"Some data", &bad),
-                Err(SignatureError::RecoveryId),
+                Err(WalletError::RecoveryId),
                 "v={v}"
             );
         }
         assert_eq!(
             recover_signer(b"Some data", &good[..64]),
-            Err(SignatureError::Length)
+            Err(WalletError::Length)
         );
         let mut long = good.to_vec();
         long.push(0);
         assert_eq!(
             recover_signer(b"Some data", &long),
-            Err(SignatureError::Length)
+            Err(WalletError::Length)
         );
-        assert_eq!(recover_signer(b"x", &[]), Err(SignatureError::Length));
+        assert_eq!(recover_signer(b"x", &[]), Err(WalletError::Length));
 
         // r = 0, s = 0, r = n, s = n, all-ones.
         let mut zero_r = good;
@@ -450,10 +449,7 @@ pub(crate) mod tests {
         let mut ones = [0xffu8; 65];
         ones[64] = 27;
         for bad in [zero_r, zero_s, order_r, order_s, ones] {
-            assert_eq!(
-                recover_signer(b"Some data", &bad),
-                Err(SignatureError::Scalar)
-            );
+            assert_eq!(recover_signer(b"Some data", &bad), Err(WalletError::Scalar));
         }
     }
 
@@ -466,7 +462,7 @@ pub(crate) mod tests {
         bad[31] = 5;
         assert_eq!(
             recover_signer(b"Some data", &bad),
-            Err(SignatureError::Unrecoverable)
+            Err(WalletError::Unrecoverable)
         );
     }
 
@@ -499,7 +495,7 @@ pub(crate) mod tests {
             &format!(" {bare}"),
             &format!("0x0x{}", bare.get(..128).unwrap()),
         ] {
-            assert_eq!(parse_hex_signature(bad), Err(SignatureError::Hex), "{bad}");
+            assert_eq!(parse_hex_signature(bad), Err(WalletError::Hex), "{bad}");
         }
     }
 
@@ -509,10 +505,10 @@ pub(crate) mod tests {
         let order = hex32(ORDER);
         let max = [0xffu8; 32];
         for bad in [zero, order, max] {
-            assert_eq!(address_of(&bad), Err(SignatureError::PrivateKey));
+            assert_eq!(address_of(&bad), Err(WalletError::PrivateKey));
             assert_eq!(
                 sign_personal_message(&bad, b"x"),
-                Err(SignatureError::PrivateKey)
+                Err(WalletError::PrivateKey)
             );
         }
     }
@@ -538,12 +534,12 @@ pub(crate) mod tests {
     #[test]
     fn error_codes_are_distinct() {
         let all = [
-            SignatureError::Length,
-            SignatureError::Hex,
-            SignatureError::RecoveryId,
-            SignatureError::Scalar,
-            SignatureError::Unrecoverable,
-            SignatureError::PrivateKey,
+            WalletError::Length,
+            WalletError::Hex,
+            WalletError::RecoveryId,
+            WalletError::Scalar,
+            WalletError::Unrecoverable,
+            WalletError::PrivateKey,
         ];
         let codes: std::collections::HashSet<_> = all.iter().map(|e| e.code()).collect();
         assert_eq!(codes.len(), all.len());

@@ -23,7 +23,6 @@ type HmacSha256 = hmac::Hmac<Sha256>;
 
 /// A signature algorithm from the RFC 9421 registry (§6.2.2). RSA is not supported.
 /// Serialised by its registered name.
-#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 pub enum Algorithm {
@@ -265,9 +264,9 @@ impl SigningKey {
     }
 
     /// Signs `message`, returning the raw signature (`r || s` for ECDSA, deterministic per
-    /// RFC 6979). Give it an OffBlocks [`SigningRequest`](crate::offblocks::SigningRequest)'s signature base
-    /// and pass the result to its `finish`; [`SigningRequest::sign`](crate::offblocks::SigningRequest::sign)
-    /// does both.
+    /// RFC 6979). Give it a [`PreparedSignature::signature_base`](crate::PreparedSignature) and
+    /// pass the result to [`finish_signature`](crate::finish_signature);
+    /// [`sign_message`](crate::sign_message) does both.
     ///
     /// # Errors
     /// [`InvalidKey`](SignatureError::InvalidKey) if the key cannot sign.
@@ -337,8 +336,8 @@ impl VerifyingKey {
         }
     }
 
-    /// The public key as an SPKI `PUBLIC KEY` PEM with LF line endings (what OffBlocks expects,
-    /// base64-encoded once more, on key registration).
+    /// The public key as an SPKI `PUBLIC KEY` PEM with LF line endings (what a server is given
+    /// when the key is registered).
     ///
     /// # Errors
     /// [`UnsupportedAlgorithm`](SignatureError::UnsupportedAlgorithm) for HMAC keys, which have

@@ -32,7 +32,7 @@ pub enum SignatureParam {
 /// An ordered set of signature parameters.
 ///
 /// ```
-/// use clientele_core::sig::SignatureParams;
+/// use clientele_httpsig::SignatureParams;
 /// let params = SignatureParams::new().with_created(1618884473).with_keyid("test-key");
 /// assert_eq!(params.keyid(), Some("test-key"));
 /// ```
