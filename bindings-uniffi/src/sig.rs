@@ -166,15 +166,7 @@ impl SignatureVerifyOptions {
         let required_components = self
             .required_components
             .iter()
-            .map(|c| {
-                // The same spelling SigningConfig accepts: a quoted identifier with parameters,
-                // or a bare name.
-                if c.starts_with('"') {
-                    Component::parse(c)
-                } else {
-                    Ok(Component::new(c))
-                }
-            })
+            .map(|c| Component::from_config(c))
             .collect::<std::result::Result<Vec<_>, _>>()?;
         Ok(core::VerifyOptions {
             label: self.label.clone(),

@@ -70,6 +70,27 @@ impl Component {
         self
     }
 
+    /// A component as a configuration writes it: a bare name (`@method`, `Content-Type`) or a
+    /// serialised identifier with parameters (`"@query-param";name="page"`).
+    ///
+    /// ```
+    /// use clientele_httpsig::Component;
+    ///
+    /// assert_eq!(Component::from_config("Content-Digest")?, Component::new("content-digest"));
+    /// assert_eq!(Component::from_config(r#""@query-param";name="page""#)?, Component::query_param("page"));
+    /// # Ok::<(), clientele_httpsig::SignatureError>(())
+    /// ```
+    ///
+    /// # Errors
+    /// As [`parse`](Self::parse), for the serialised form.
+    pub fn from_config(text: &str) -> Result<Self, SignatureError> {
+        if text.starts_with('"') {
+            Self::parse(text)
+        } else {
+            Ok(Self::new(text))
+        }
+    }
+
     /// Parses a serialised identifier such as `"@query-param";name="Pet"` or
     /// `"example-dict";sf`.
     ///

@@ -231,13 +231,7 @@ impl OffBlocks {
         let components = signing
             .components
             .iter()
-            .map(|c| {
-                if c.starts_with('"') {
-                    Component::parse(c)
-                } else {
-                    Ok(Component::new(c))
-                }
-            })
+            .map(|c| Component::from_config(c))
             .collect::<Result<Vec<_>, _>>()?;
         Ok(OffBlocks {
             base_url,
