@@ -102,6 +102,17 @@ fi
 # the uniffi-bindgen binary uses. RUSTC_BOOTSTRAP=1 unlocks -Zbuild-std (unstable) for the slices
 # that need it; it is set for all five alike, so every build sees the same environment. The
 # deployment targets are the package's minimum platforms.
+#
+# The paths of this checkout, of cargo's registry and of the Rust toolchain are mapped to fixed
+# names (--remap-path-prefix; they end up in panic locations and in the crates' metadata, which
+# LTO reads), so the libraries, and the zip's checksum, do not depend on where or by whom they
+# are built: a clone at another path gave the same bytes.
+cargo_home=${CARGO_HOME:-$HOME/.cargo}
+# Passed as CARGO_ENCODED_RUSTFLAGS (one flag per 0x1f-separated field, so a path may hold spaces);
+# with --target they reach the target's crates only, not the host's build scripts and macros.
+remap=$(printf '%s\x1f' "--remap-path-prefix=$root_dir=/clientele" "--remap-path-prefix=$cargo_home=/cargo" \
+  "--remap-path-prefix=$sysroot=/rust")
+remap=${remap%$'\x1f'}
 mkdir -p "$out"
 report="$out/apple-build.txt"
 : >"$report"
@@ -116,7 +127,7 @@ for target in "${targets[@]}"; do
   t0=$(date +%s)
   log="$out/build-$target.log"
   if ! env RUSTC_BOOTSTRAP=1 IPHONEOS_DEPLOYMENT_TARGET="$ios_min" MACOSX_DEPLOYMENT_TARGET="$macos_min" \
-    cargo rustc -p clientele-ffi --lib --release --no-default-features --target "$target" "${std_flags[@]}" \
+    CARGO_ENCODED_RUSTFLAGS="$remap" cargo rustc -p clientele-ffi --lib --release --no-default-features --target "$target" "${std_flags[@]}" \
     --crate-type staticlib -- --print native-static-libs </dev/null >"$log" 2>&1; then
     tail -n 30 "$log" >&2
     echo "building the static library for $target failed ($log)" >&2
