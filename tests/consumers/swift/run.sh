@@ -20,8 +20,8 @@
 # macOS is NOT proven here: no Apple device, simulator or Mac.
 #
 # Prints one line per check, then "swift-package: N passed, N failed"; a part that cannot run
-# here is "swift-package/<part>: SKIPPED (reason)" (never counted as passed), and the whole suite
-# is "swift-package: SKIPPED (reason)" when nothing of it can run.
+# here is "swift-package/<part>: SKIPPED (reason)" (never counted as passed: without the Swift
+# root, step 3), and the whole suite is "swift-package: SKIPPED (reason)" when nothing can run.
 set -uo pipefail
 cd "$(dirname "$0")/../../.."
 root_dir=$PWD
@@ -38,7 +38,7 @@ skip() {
     echo "$name: SKIPPED ($1)"
     exit 0
   fi
-  skipped+=("$name/linux-consumer: SKIPPED ($1)")
+  skipped+=("$name/swift-root: SKIPPED ($1; so no compute-checksum, ld64.lld links or Linux consumer)")
   finish
 }
 finish() {
