@@ -1,25 +1,16 @@
 // swift-tools-version:5.9
-// The Swift package `Clientele`: the uniffi bindings of clientele-ffi (generated, never committed)
-// and the hand-written host layer (BlocClient, OffBlocksClient, transports, webhooks).
+// The Swift package `Clientele` as developed and tested here: the uniffi bindings of clientele-ffi
+// (generated, never committed) and the hand-written host layer (BlocClient, OffBlocksClient,
+// transports, webhooks), with its XCTest suite.
 //
-// Two ways to link the Rust library:
-// - Apple platforms: put `ClienteleFFI.xcframework` (swift/build-xcframework.sh, macOS only) next
-//   to this file; it carries the static library for every slice, the C headers and the module map.
-// - Linux (and a plain macOS build): `Sources/ClienteleFFI` holds the headers and module map, and
-//   the shared library `libclientele_ffi` is found through `-L` (see swift/test.sh).
+// swift/test.sh assembles it under target/swift/Clientele (this file, Sources, Tests, and the
+// generated files from bindings-uniffi/generate.sh: Sources/Clientele/Generated and the C module
+// in Sources/ClienteleFFI) and links the shared library libclientele_ffi through `-L`.
 //
-// Generated sources are copied into Sources/Clientele/Generated and Sources/ClienteleFFI by
-// swift/test.sh (or swift/build-xcframework.sh) from bindings-uniffi/generate.sh's output.
-import Foundation
+// Apps use the release form instead (swift/package.sh writes it to target/swift-release): the
+// same sources with the Rust library as ClienteleFFI.xcframework, a binaryTarget with url and
+// checksum (see README.md, "Installing the Swift package").
 import PackageDescription
-
-let here = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-let useXCFramework = FileManager.default.fileExists(
-    atPath: here.appendingPathComponent("ClienteleFFI.xcframework").path)
-
-let ffi: Target = useXCFramework
-    ? .binaryTarget(name: "ClienteleFFI", path: "ClienteleFFI.xcframework")
-    : .systemLibrary(name: "ClienteleFFI", path: "Sources/ClienteleFFI")
 
 let package = Package(
     name: "Clientele",
@@ -28,11 +19,11 @@ let package = Package(
         .library(name: "Clientele", targets: ["Clientele"])
     ],
     targets: [
-        ffi,
+        .systemLibrary(name: "ClienteleFFI", path: "Sources/ClienteleFFI"),
         .target(
             name: "Clientele",
             dependencies: ["ClienteleFFI"],
-            linkerSettings: useXCFramework ? [] : [.linkedLibrary("clientele_ffi")]
+            linkerSettings: [.linkedLibrary("clientele_ffi")]
         ),
         .testTarget(name: "ClienteleTests", dependencies: ["Clientele"]),
     ]

@@ -6,8 +6,8 @@
 # sandbox, tests/sandbox, which this script starts on the host and stops: tests/e2e/sandbox.sh).
 #
 # Swift 6 comes from Debian trixie's `swiftlang`, in a separate root made by mmdebstrap and
-# cached OUTSIDE the repository ($CLIENTELE_CACHE/swift-trixie, default /var/cache/clientele);
-# the host's libc is never touched (toolchain.md). Needs root (chroot and mounts).
+# cached OUTSIDE the repository (swift/swift-root.sh); the host's libc is never touched. Needs
+# root (chroot and mounts).
 #
 # Last line: "swift: N passed, N failed", or "swift: SKIPPED (reason)".
 set -uo pipefail
@@ -24,26 +24,9 @@ fail() {
   exit 1
 }
 
-cache=${CLIENTELE_CACHE:-/var/cache/clientele}
-mkdir -p "$cache" 2>/dev/null && [ -w "$cache" ] || cache="${XDG_CACHE_HOME:-$HOME/.cache}/clientele"
-swift_root="$cache/swift-trixie"
-
-[ "$(id -u)" = 0 ] || skip "the Swift toolchain runs in a chroot, which needs root"
-
 # --- the Swift root (Debian trixie swiftlang via mmdebstrap) -----------------------------------
-if [ ! -x "$swift_root/usr/libexec/swift/bin/swift" ]; then
-  if ! command -v mmdebstrap >/dev/null; then
-    apt-get install -y --no-install-recommends mmdebstrap >/dev/null 2>&1 \
-      || { apt-get update >/dev/null 2>&1 && apt-get install -y --no-install-recommends mmdebstrap >/dev/null 2>&1; } \
-      || skip "mmdebstrap is not installable"
-  fi
-  echo "creating the Swift root in $swift_root (Debian trixie, swiftlang; about a minute)"
-  rm -rf "$swift_root.tmp"
-  mmdebstrap --mode=root --variant=apt --include=swiftlang,libc6-dev,libstdc++-14-dev \
-    trixie "$swift_root.tmp" http://deb.debian.org/debian >"$cache/swift-trixie.log" 2>&1 \
-    || { tail -n 20 "$cache/swift-trixie.log"; skip "mmdebstrap could not create the trixie root"; }
-  mv "$swift_root.tmp" "$swift_root"
-fi
+source swift/swift-root.sh
+swift_root_ensure
 
 # --- bindings and the assembled package -------------------------------------------------------
 bindings-uniffi/generate.sh >/dev/null || fail "generating the bindings failed"
@@ -83,34 +66,18 @@ echo "$pkg/Tests/ClienteleTests/Quickstart.swift" >>"$wanted"
 find "$pkg/Package.swift" "$pkg/Sources" "$pkg/Tests" -type f | grep -vxF -f "$wanted" | xargs -r rm -f
 
 # --- build and test inside the trixie root -----------------------------------------------------
-# One run at a time per Swift root: every checkout mounts its package at the same place in it,
-# so two runs at once (two worktrees, a CI clone) would build and test each other's files.
-exec 9>"$cache/swift-trixie.lock"
-if ! flock -n 9; then
-  echo "waiting for another swift/test.sh run to release $swift_root"
-  flock 9 || skip "could not lock the Swift root"
-fi
-mnt="$swift_root/clientele"
-mounted=()
 source tests/e2e/sandbox.sh
 cleanup() {
   e2e_stop
-  for ((i = ${#mounted[@]} - 1; i >= 0; i--)); do umount -l "${mounted[$i]}" 2>/dev/null; done
+  swift_root_leave
   rm -f "$wanted"
 }
 trap cleanup EXIT
-bind() { # what where [options]
-  mkdir -p "$2"
-  mount --bind "$1" "$2" && mounted+=("$2")
-}
-mkdir -p "$mnt"
-mount -t proc proc "$swift_root/proc" && mounted+=("$swift_root/proc") || skip "mounting /proc in the Swift root was refused"
-bind /dev "$swift_root/dev" || skip "bind-mounting /dev was refused"
-bind /dev/pts "$swift_root/dev/pts" || true
-bind "$root_dir/$pkg" "$mnt/package" || skip "bind-mounting the package was refused"
-bind "$root_dir/target/debug" "$mnt/rustlib" || skip "bind-mounting the library was refused"
-bind "$root_dir/tests/fixtures" "$mnt/fixtures" || skip "bind-mounting the fixtures was refused"
-cp /etc/resolv.conf "$swift_root/etc/resolv.conf" 2>/dev/null || true
+swift_root_enter
+mnt=clientele
+swift_bind "$root_dir/$pkg" "$mnt/package" || skip "bind-mounting the package was refused"
+swift_bind "$root_dir/target/debug" "$mnt/rustlib" || skip "bind-mounting the library was refused"
+swift_bind "$root_dir/tests/fixtures" "$mnt/fixtures" || skip "bind-mounting the fixtures was refused"
 
 log="$root_dir/target/swift/xctest.log"
 start=$(date +%s)
@@ -119,7 +86,7 @@ build_log="$root_dir/target/swift/build.log"
 # the module Clientele against tests/fixtures/operations.json with it.
 graphs=/clientele/package/.build/symbol-graphs
 mkdir -p "$pkg/.build/symbol-graphs"
-chroot "$swift_root" /bin/sh -c '
+swift_run /bin/sh -c '
   cd /clientele/package &&
   swift build --build-tests -Xlinker -L/clientele/rustlib -Xlinker -rpath -Xlinker /clientele/rustlib \
     -Xswiftc -emit-symbol-graph -Xswiftc -emit-symbol-graph-dir -Xswiftc '"$graphs"'
@@ -132,7 +99,7 @@ echo "swift build: $(($(date +%s) - start)) s, $(grep -E "warning:" "$build_log"
 # The end-to-end tests (SandboxE2ETests) reach the sandbox on the host: loopback is shared.
 e2e_start "$root_dir/target/swift" || fail "the end-to-end tests need the sandbox, which did not start"
 # SWIFT_TEST_FILTER (a regular expression of test names) runs only some tests, while working.
-chroot "$swift_root" /usr/bin/env CLIENTELE_FIXTURES=/clientele/fixtures CLIENTELE_SYMBOL_GRAPH="$graphs" \
+swift_run /usr/bin/env CLIENTELE_FIXTURES=/clientele/fixtures CLIENTELE_SYMBOL_GRAPH="$graphs" \
   CLIENTELE_SANDBOX="$CLIENTELE_SANDBOX" CLIENTELE_WALLET_URL="$CLIENTELE_WALLET_URL" \
   SWIFT_TEST_FILTER="${SWIFT_TEST_FILTER:-}" /bin/sh -c \
   'cd /clientele/package && swift test --skip-build --disable-swift-testing ${SWIFT_TEST_FILTER:+--filter "$SWIFT_TEST_FILTER"}' >"$log" 2>&1
