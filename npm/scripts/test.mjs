@@ -86,6 +86,34 @@ async function main() {
   const wasm = readFileSync(join(installed, 'dist/wasm/web/clientele_wasm_bg.wasm'));
   console.log(`installed ${tarball}: .wasm ${wasm.length} bytes raw, ${gzipSync(wasm, { level: 9 }).length} bytes gzip`);
 
+  // ---- what the tarball ships: no tests, scripts or sources; types for every module ------------
+  section('pack contents');
+  const packResult = { passed: 0, failed: 0 };
+  const shipped = [];
+  const walk = (dir, prefix = '') => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const rel = prefix + entry.name;
+      if (entry.isDirectory()) walk(join(dir, entry.name), `${rel}/`);
+      else shipped.push(rel);
+    }
+  };
+  walk(installed);
+  const packCheck = (name, ok, detail = '') => {
+    console.log(`${ok ? 'ok' : 'FAIL'} ${name}${ok || !detail ? '' : `: ${detail}`}`);
+    packResult[ok ? 'passed' : 'failed'] += 1;
+  };
+  const stray = shipped.filter((f) => /(^|\/)(test|tests|examples|scripts|bench|src|node_modules)\/|\.test\.|\.tgz$|\.map$/.test(f));
+  packCheck(`the tarball holds only dist/, README.md and package.json (${shipped.length} files)`, stray.length === 0, stray.slice(0, 5).join(', '));
+  const untyped = shipped
+    .filter((f) => /^dist\/(esm|cjs)\/.*\.(c?js)$/.test(f))
+    .filter((f) => !shipped.includes(f.replace(/\.cjs$/, '.d.cts').replace(/\.js$/, '.d.ts')));
+  packCheck('every JavaScript module ships its TypeScript declarations', untyped.length === 0, untyped.slice(0, 5).join(', '));
+  const manifest = JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8'));
+  const typePaths = JSON.stringify(manifest.exports).match(/"types":"[^"]+"/g) ?? [];
+  const missingTypes = typePaths.map((t) => t.slice(9, -1).replace(/^\.\//, '')).filter((t) => !shipped.includes(t));
+  packCheck(`every "types" the exports map names is in the tarball (${typePaths.length})`, typePaths.length > 0 && missingTypes.length === 0, missingTypes.join(', '));
+  parts.push({ name: 'pack', ...packResult });
+
   // The README's code blocks, exactly as written.
   const readme = readFileSync(join(root, 'README.md'), 'utf8');
   const blocks = readmeBlocks(readme);
